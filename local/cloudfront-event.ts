@@ -1,0 +1,124 @@
+/**
+ * Translations between a viewer's HTTP request and the Lambda@Edge origin-request shapes, the
+ * way CloudFront does it for the default (shell) behavior: pure functions, no I/O.
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-event-structure.html
+ */
+
+export type CfHeaders = Record<string, { key?: string; value: string }[]>;
+
+export interface CfRequest {
+  clientIp: string;
+  method: string;
+  uri: string;
+  querystring: string;
+  headers: CfHeaders;
+  origin?: { s3?: CfS3Origin; custom?: unknown };
+}
+
+export interface CfS3Origin {
+  authMethod: 'none' | 'origin-access-identity';
+  customHeaders: CfHeaders;
+  domainName: string;
+  path: string;
+  region: string;
+}
+
+export interface CfResponse {
+  status: string | number;
+  statusDescription?: string;
+  headers?: CfHeaders;
+  body?: string;
+  bodyEncoding?: 'text' | 'base64';
+}
+
+export interface OriginRequestEvent {
+  Records: [{ cf: { config: Record<string, string>; request: CfRequest } }];
+}
+
+export type EdgeHandler = (event: OriginRequestEvent) => Promise<CfRequest | CfResponse>;
+
+export interface ViewerRequest {
+  readonly method: string;
+  /** The raw request target, e.g. `/runs/7?tab=log` (path still percent-encoded). */
+  readonly url: string;
+  readonly clientIp: string;
+  readonly requestId: string;
+}
+
+export interface S3OriginOptions {
+  readonly bucket: string;
+  readonly region: string;
+  /** The config headers (contracts/edge-config.ts configHeaders()). */
+  readonly customHeaders: Readonly<Record<string, string>>;
+  readonly distributionDomainName: string;
+}
+
+/** `<bucket>.s3.<region>.amazonaws.com`: the handler reads the bucket and region from it. */
+export function s3OriginDomain(bucket: string, region: string): string {
+  return `${bucket}.s3.${region}.amazonaws.com`;
+}
+
+/** A plain `name ⇒ value` map as CloudFront's lowercase-keyed `{key, value}` list map. */
+export function toCfHeaders(headers: Readonly<Record<string, string>>): CfHeaders {
+  const result: CfHeaders = {};
+  for (const [key, value] of Object.entries(headers)) {
+    (result[key.toLowerCase()] ??= []).push({ key, value });
+  }
+  return result;
+}
+
+/** Splits a request target into CloudFront's `uri` and `querystring` (no `?`). */
+export function splitTarget(url: string): { uri: string; querystring: string } {
+  const mark = url.indexOf('?');
+  return mark === -1 ? { uri: url, querystring: '' } : { uri: url.slice(0, mark), querystring: url.slice(mark + 1) };
+}
+
+/**
+ * The origin-request event for a viewer request on the default behavior. As with a cache
+ * policy that forwards no viewer headers, the origin sees only what CloudFront itself adds.
+ */
+export function originRequestEvent(viewer: ViewerRequest, origin: S3OriginOptions): OriginRequestEvent {
+  const domainName = s3OriginDomain(origin.bucket, origin.region);
+  const { uri, querystring } = splitTarget(viewer.url);
+  return {
+    Records: [
+      {
+        cf: {
+          config: {
+            distributionDomainName: origin.distributionDomainName,
+            distributionId: 'ESHELLFRONTLOCAL',
+            eventType: 'origin-request',
+            requestId: viewer.requestId,
+          },
+          request: {
+            clientIp: viewer.clientIp,
+            method: viewer.method,
+            uri,
+            querystring,
+            headers: toCfHeaders({
+              Host: domainName,
+              'User-Agent': 'Amazon CloudFront',
+              Via: '1.1 shellfront-local (CloudFront)',
+              'X-Forwarded-For': viewer.clientIp,
+              'X-Amz-Cf-Id': viewer.requestId,
+            }),
+            origin: {
+              s3: {
+                authMethod: 'none',
+                customHeaders: toCfHeaders(origin.customHeaders),
+                domainName,
+                path: '',
+                region: origin.region,
+              },
+            },
+          },
+        },
+      },
+    ],
+  };
+}
+
+/** CloudFront treats a result with a `status` as a generated response, anything else as the request. */
+export function isCfResponse(result: CfRequest | CfResponse): result is CfResponse {
+  return typeof result === 'object' && result !== null && 'status' in result;
+}

@@ -1,0 +1,97 @@
+/**
+ * What CloudFront does with the handler's result and with origin responses before the viewer
+ * sees them: validate a generated response (a bad one is a 502, as CloudFront's
+ * LambdaValidationError), flatten its header map, and apply the response headers policy.
+ * Pure functions, no I/O.
+ */
+import type { CfResponse } from './cloudfront-event.ts';
+
+/** One response header, name as it will be sent. Repeated names (set-cookie) stay separate. */
+export type HeaderList = [name: string, value: string][];
+
+export interface ViewerResponse {
+  readonly status: number;
+  readonly headers: HeaderList;
+  readonly body: Buffer;
+}
+
+/** Origin-request functions may generate at most 1 MB (status, headers and body). */
+export const MAX_GENERATED_RESPONSE_BYTES = 1024 * 1024;
+
+/**
+ * Headers a function may not set (CloudFront rejects the response). As data, from
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-functions-restrictions.html
+ */
+export const DISALLOWED_HEADERS: readonly string[] = [
+  'connection', 'expect', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection',
+  'trailer', 'upgrade', 'x-accel-buffering', 'x-accel-charset', 'x-accel-limit-rate', 'x-accel-redirect',
+  'x-amzn-auth', 'x-amzn-cf-billing', 'x-amzn-cf-id', 'x-amzn-cf-xff', 'x-amzn-errortype',
+  'x-amzn-fle-profile', 'x-amzn-header-count', 'x-amzn-header-order', 'x-amzn-lambda-integration-tag',
+  'x-amzn-requestid', 'x-cache', 'x-forwarded-proto', 'x-real-ip',
+];
+export const DISALLOWED_HEADER_PREFIXES: readonly string[] = ['x-amz-cf-', 'x-edge-'];
+
+/** Hop-by-hop headers Node's HTTP server manages itself; never copied from an origin. */
+export const HOP_BY_HOP_HEADERS: readonly string[] = ['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'trailer'];
+
+export class LambdaValidationError extends Error {
+  override readonly name = 'LambdaValidationError';
+}
+
+function isDisallowed(name: string): boolean {
+  return DISALLOWED_HEADERS.includes(name) || DISALLOWED_HEADER_PREFIXES.some((prefix) => name.startsWith(prefix));
+}
+
+/** Turns a generated Lambda@Edge response into what the viewer receives, or throws LambdaValidationError. */
+export function viewerResponseFromLambda(result: CfResponse): ViewerResponse {
+  const status = Number(result.status);
+  if (!Number.isInteger(status) || status < 200 || status > 599 || !/^\d{3}$/.test(String(result.status))) {
+    throw new LambdaValidationError(`status must be a 3-digit HTTP status from 200 to 599, got ${JSON.stringify(result.status)}`);
+  }
+  const headers: HeaderList = [];
+  for (const [name, entries] of Object.entries(result.headers ?? {})) {
+    if (name !== name.toLowerCase()) throw new LambdaValidationError(`header map keys must be lowercase, got ${JSON.stringify(name)}`);
+    if (isDisallowed(name)) throw new LambdaValidationError(`header ${JSON.stringify(name)} may not be set by a function`);
+    if (!Array.isArray(entries)) throw new LambdaValidationError(`header ${JSON.stringify(name)} must be an array of {key, value}`);
+    for (const entry of entries) {
+      if (typeof entry?.value !== 'string') throw new LambdaValidationError(`header ${JSON.stringify(name)} has a non-string value`);
+      if (entry.key !== undefined && entry.key.toLowerCase() !== name) {
+        throw new LambdaValidationError(`header key ${JSON.stringify(entry.key)} does not match its map name ${JSON.stringify(name)}`);
+      }
+      headers.push([entry.key ?? name, entry.value]);
+    }
+  }
+  if (result.body !== undefined && typeof result.body !== 'string') throw new LambdaValidationError('body must be a string');
+  const encoding = result.bodyEncoding ?? 'text';
+  if (encoding !== 'text' && encoding !== 'base64') {
+    throw new LambdaValidationError(`bodyEncoding must be "text" or "base64", got ${JSON.stringify(encoding)}`);
+  }
+  const body = Buffer.from(result.body ?? '', encoding === 'base64' ? 'base64' : 'utf8');
+  const size = body.byteLength + headers.reduce((sum, [name, value]) => sum + name.length + value.length + 4, 0);
+  if (size > MAX_GENERATED_RESPONSE_BYTES) {
+    throw new LambdaValidationError(`generated response is ${size} bytes; origin-request functions may return ${MAX_GENERATED_RESPONSE_BYTES}`);
+  }
+  return { status, headers, body };
+}
+
+/** Node's `rawHeaders` ([name, value, name, value, …]) as a list, minus hop-by-hop headers. */
+export function headerListFromRaw(raw: readonly string[]): HeaderList {
+  const list: HeaderList = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] as string;
+    if (!HOP_BY_HOP_HEADERS.includes(name.toLowerCase())) list.push([name, raw[i + 1] as string]);
+  }
+  return list;
+}
+
+/** The response headers policy: every security header set, overriding what the origin sent. */
+export function withSecurityHeaders(headers: HeaderList, security: Readonly<Record<string, string>>): HeaderList {
+  const names = new Set(Object.keys(security).map((name) => name.toLowerCase()));
+  return [...headers.filter(([name]) => !names.has(name.toLowerCase())), ...Object.entries(security)];
+}
+
+/** The value of the first header named `name` (case-insensitive). */
+export function headerValue(headers: HeaderList, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  return headers.find(([candidate]) => candidate.toLowerCase() === wanted)?.[1];
+}
