@@ -1,0 +1,72 @@
+/**
+ * Every response the core generates. Small bodies, explicit caching, never a stack trace.
+ * Header names are lowercase; the adapter turns them into Lambda@Edge's shape.
+ */
+import { RELEASE_HEADER } from '../../contracts/release.ts';
+import type { PlainResponse } from './types.ts';
+import type { PreparedRelease } from './shell.ts';
+
+export const ALLOWED_METHODS = 'GET, HEAD';
+const HTML = 'text/html; charset=utf-8';
+const NO_STORE = 'no-store';
+
+/** Browsers always revalidate the shell; CloudFront may keep it `cdnSeconds`. */
+export function shellCacheControl(cdnSeconds: number): string {
+  return `public, max-age=0, must-revalidate, s-maxage=${cdnSeconds}`;
+}
+
+export function shellResponse(release: PreparedRelease, method: string, cdnSeconds: number): PlainResponse {
+  return {
+    status: 200,
+    headers: {
+      'content-type': HTML,
+      'cache-control': shellCacheControl(cdnSeconds),
+      etag: release.etag,
+      [RELEASE_HEADER]: release.id,
+    },
+    body: method === 'HEAD' ? '' : release.shell,
+  };
+}
+
+function page(status: number, title: string, text: string, method: string, headers: Record<string, string>): PlainResponse {
+  const body = `<!doctype html><meta charset="utf-8"><title>${status} ${title}</title><h1>${title}</h1><p>${text}</p>\n`;
+  return {
+    status,
+    headers: { 'content-type': HTML, ...headers },
+    body: method === 'HEAD' ? '' : body,
+  };
+}
+
+/** A file-like path that is not part of the release: 404, never the shell. */
+export function notFound(method: string, cdnSeconds: number): PlainResponse {
+  return page(404, 'Not Found', 'There is no such file.', method, {
+    'cache-control': `public, max-age=0, s-maxage=${cdnSeconds}`,
+  });
+}
+
+export function badRequest(method: string): PlainResponse {
+  return page(400, 'Bad Request', 'The request path is not valid.', method, { 'cache-control': NO_STORE });
+}
+
+export function methodNotAllowed(method: string): PlainResponse {
+  return page(405, 'Method Not Allowed', 'Only GET and HEAD are allowed here.', method, {
+    allow: ALLOWED_METHODS,
+    'cache-control': NO_STORE,
+  });
+}
+
+/** 503: the manifest cannot be read and was never loaded (or the handler hit an unexpected error). */
+export function unavailable(method: string, retryAfterSeconds: number): PlainResponse {
+  return page(503, 'Service Unavailable', 'The site is temporarily unavailable. Please try again shortly.', method, {
+    'cache-control': NO_STORE,
+    'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))),
+  });
+}
+
+/** 503: the bucket has no manifest yet. */
+export function noRelease(method: string, retryAfterSeconds: number): PlainResponse {
+  return page(503, 'No Release Yet', 'No release is deployed yet. Deploy one with <code>shellfront deploy</code>.', method, {
+    'cache-control': NO_STORE,
+    'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))),
+  });
+}

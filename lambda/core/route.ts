@@ -1,0 +1,51 @@
+/**
+ * Routing on the (validated, decoded) path only: the shell, a pass-through to a hashed asset,
+ * a rewrite to a file of the release, or 404. CloudFront caches by path, so nothing else
+ * (Accept, cookies) may change the answer.
+ */
+import { MANIFEST_KEY, RELEASES_PREFIX, releaseFileKey } from '../../contracts/release.ts';
+import type { PreparedRelease } from './shell.ts';
+
+export type Route =
+  | { readonly kind: 'shell' }
+  /** Under an asset prefix: S3 at the natural key, URI unchanged. */
+  | { readonly kind: 'asset' }
+  /** A file of the release: S3 at `releases/<id>/<file>` (URI built from the manifest entry). */
+  | { readonly kind: 'release-file'; readonly uri: string }
+  | { readonly kind: 'not-found' };
+
+const SHELL: Route = { kind: 'shell' };
+const ASSET: Route = { kind: 'asset' };
+const NOT_FOUND: Route = { kind: 'not-found' };
+
+/** A last segment ending in `.ext` looks like a file: it must never get the shell. */
+const FILE_LIKE = /\.[A-Za-z0-9]{1,16}$/;
+
+export function looksLikeFile(path: string): boolean {
+  return FILE_LIKE.test(path.slice(path.lastIndexOf('/') + 1));
+}
+
+/**
+ * Paths that are 404 whatever the release says: the manifest and everything under `releases/`
+ * (records and files are only reachable through a rewrite). Decided before the manifest loads.
+ */
+export function isReserved(path: string, manifestKey: string): boolean {
+  const relative = path.slice(1);
+  return relative === MANIFEST_KEY || relative === manifestKey || relative.startsWith(RELEASES_PREFIX);
+}
+
+export function route(path: string, release: PreparedRelease): Route {
+  if (path === '/' || path === '/index.html') return SHELL;
+  const relative = path.slice(1);
+  for (const prefix of release.assetPrefixes) {
+    if (relative.startsWith(prefix)) return ASSET;
+  }
+  const uri = release.fileUris.get(relative);
+  if (uri !== undefined) return { kind: 'release-file', uri };
+  return looksLikeFile(relative) ? NOT_FOUND : SHELL;
+}
+
+/** The URI CloudFront forwards to S3 for a release file; S3 decodes it back to the key. */
+export function releaseFileUri(id: string, filePath: string): string {
+  return `/${releaseFileKey(id, filePath).split('/').map(encodeURIComponent).join('/')}`;
+}

@@ -1,0 +1,38 @@
+/**
+ * The core's own request/response shapes: no AWS event types. The Lambda@Edge adapter and the
+ * local edge translate to and from these.
+ */
+import type { PreparedRelease } from './shell.ts';
+
+export interface PlainRequest {
+  readonly method: string;
+  /** The URI path exactly as received (still percent-encoded), starting with `/`. */
+  readonly path: string;
+  /** The query string without `?` (kept untouched on a pass-through). */
+  readonly query: string;
+  /** Lowercase header names, first value of each. */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface PlainResponse {
+  readonly status: number;
+  /** Lowercase header names. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** UTF-8 text; empty for HEAD. */
+  readonly body: string;
+}
+
+/** What the core decided: answer here, or let the request go on to S3 at `path`. */
+export type CoreResult =
+  | { readonly kind: 'respond'; readonly response: PlainResponse }
+  | { readonly kind: 'pass'; readonly path: string };
+
+/** What the manifest source answers. */
+export type ManifestLookup =
+  | { readonly kind: 'ready'; readonly release: PreparedRelease }
+  /** S3 says there is no manifest: nothing has been deployed yet. */
+  | { readonly kind: 'missing' }
+  /** Never loaded and S3 failing: retry after this many milliseconds. */
+  | { readonly kind: 'unavailable'; readonly retryAfterMs: number };
+
+export type ManifestSource = () => Promise<ManifestLookup>;

@@ -1,0 +1,58 @@
+/**
+ * Pure converters between Lambda@Edge's origin-request shapes and the core's plain ones.
+ */
+import type { CoreResult, PlainRequest, PlainResponse } from '../core/types.ts';
+import { headerAllowed } from './response-rules.ts';
+import type { CloudFrontHeaders, CloudFrontRequest, CloudFrontRequestResult, CloudFrontResultResponse } from './types.ts';
+
+const STATUS_TEXT: Readonly<Record<number, string>> = {
+  200: 'OK',
+  400: 'Bad Request',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+const SPECIAL_CASE: Readonly<Record<string, string>> = { etag: 'ETag' };
+
+/** `content-type` ⇒ `Content-Type` (the `key` CloudFront sends to the viewer). */
+export function displayName(name: string): string {
+  return SPECIAL_CASE[name] ?? name.replace(/(^|-)([a-z])/g, (_, dash: string, char: string) => dash + char.toUpperCase());
+}
+
+export function toPlainRequest(request: CloudFrontRequest): PlainRequest {
+  const headers: Record<string, string> = {};
+  for (const name in request.headers) {
+    const value = request.headers[name]?.[0]?.value;
+    if (value !== undefined) headers[name] = value;
+  }
+  return { method: request.method, path: request.uri, query: request.querystring ?? '', headers };
+}
+
+/** A generated response in Lambda@Edge's shape, with every forbidden header left out. */
+export function toCloudFrontResponse(response: PlainResponse): CloudFrontResultResponse {
+  const headers: CloudFrontHeaders = {};
+  for (const name in response.headers) {
+    const lower = name.toLowerCase();
+    if (!headerAllowed(lower)) continue;
+    headers[lower] = [{ key: displayName(lower), value: response.headers[name] as string }];
+  }
+  return {
+    status: String(response.status),
+    statusDescription: STATUS_TEXT[response.status] ?? '',
+    headers,
+    bodyEncoding: 'text',
+    body: response.body,
+  };
+}
+
+/** The request itself, its URI rewritten when the core says so (the query string is kept). */
+export function passThrough(request: CloudFrontRequest, path: string): CloudFrontRequest {
+  if (request.uri !== path) request.uri = path;
+  return request;
+}
+
+export function toCloudFrontResult(request: CloudFrontRequest, result: CoreResult): CloudFrontRequestResult {
+  return result.kind === 'pass' ? passThrough(request, result.path) : toCloudFrontResponse(result.response);
+}
