@@ -1,0 +1,39 @@
+/**
+ * The S3 and CloudFormation clients the CLI builds for itself (tests inject their own).
+ * Region is always explicit; AWS_ENDPOINT_URL_S3 (a local S3 server) implies path-style.
+ * Checksums only when an operation requires them: see ../shared/TOOLCHAIN.md (s3rver stores
+ * aws-chunked framing inside objects otherwise; harmless on real S3).
+ */
+import { S3Client } from '@aws-sdk/client-s3';
+
+export const DEFAULT_REGION = 'us-east-1';
+
+export function resolveRegion(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return flag ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? DEFAULT_REGION;
+}
+
+export interface ClientOptions {
+  readonly region: string;
+  /** Sockets kept open; at least the upload concurrency. */
+  readonly maxSockets?: number;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export function createS3Client(options: ClientOptions): S3Client {
+  const endpoint = (options.env ?? process.env).AWS_ENDPOINT_URL_S3;
+  return new S3Client({
+    region: options.region,
+    ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    followRegionRedirects: true,
+    // cli/retry.ts is the one retry policy (testable with a mocked client).
+    maxAttempts: 1,
+    requestHandler: {
+      connectionTimeout: 10_000,
+      requestTimeout: 120_000,
+      httpsAgent: { keepAlive: true, maxSockets: Math.max(50, options.maxSockets ?? 0) },
+      httpAgent: { keepAlive: true, maxSockets: Math.max(50, options.maxSockets ?? 0) },
+    },
+  });
+}

@@ -1,0 +1,200 @@
+/**
+ * `shellfront deploy <dist>`: upload a build as a new release and make it live.
+ * The order is the safety: missing assets and the release's own files, then the release
+ * record, then a check that everything it references exists, then manifest.json (a
+ * conditional write). Until that last write nothing is visible; a re-run skips what is there.
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+import { readFile } from 'node:fs/promises';
+import {
+  ASSET_CACHE_CONTROL,
+  RECORD_CACHE_CONTROL,
+  RELEASE_FILE_CACHE_CONTROL,
+  RELEASE_SCHEMA_VERSION,
+  releaseFileKey,
+  releaseRecordKey,
+  validateReleaseRecord,
+  type FileEntry,
+  type ReleaseRecord,
+} from '../../contracts/release.ts';
+import { Bucket, PreconditionFailed } from '../bucket.ts';
+import { requireComplete } from '../completeness.ts';
+import { scanDist, type BuildKind, type DistFile, type ScannedDist } from '../dist.ts';
+import { ConflictError, InputError, UsageError, withNote } from '../errors.ts';
+import { readLive, switchLive } from '../live.ts';
+import { planAssets } from '../plan.ts';
+import { mapLimit } from '../pool.ts';
+import { checkReleaseId, defaultReleaseId, type GitInfo } from '../release-id.ts';
+import { silentReporter, type Reporter } from '../report.ts';
+import type { RetryOptions } from '../retry.ts';
+
+export const DEFAULT_CONCURRENCY = 16;
+
+export interface DeployOptions {
+  readonly client: S3Client;
+  readonly bucket: string;
+  readonly dist: string;
+  /** @default time + short git sha, e.g. `20261123-101500-7bfe0aa` */
+  readonly release?: string;
+  readonly message?: string;
+  /** Runtime config injected into the shell. */
+  readonly config?: Readonly<Record<string, unknown>>;
+  /** Plan and report without writing anything. */
+  readonly dryRun?: boolean;
+  /** @default 16 */
+  readonly concurrency?: number;
+  /** Overrides the asset folders implied by the build kind. */
+  readonly assetDirs?: readonly string[];
+  readonly git?: GitInfo;
+  readonly reporter?: Reporter;
+  readonly now?: () => Date;
+  readonly retry?: RetryOptions;
+}
+
+export interface DeployResult {
+  readonly release: string;
+  readonly bucket: string;
+  readonly kind: BuildKind;
+  /** False for a dry run. */
+  readonly live: boolean;
+  readonly dryRun: boolean;
+  /** The release that was live before, if any. */
+  readonly previous: string | null;
+  readonly assets: { readonly total: number; readonly uploaded: number; readonly skipped: number };
+  readonly files: { readonly uploaded: number };
+  readonly bytesUploaded: number;
+  readonly warnings: readonly string[];
+}
+
+interface Upload {
+  readonly key: string;
+  readonly file: DistFile;
+  readonly cacheControl: string;
+  readonly immutable: boolean;
+}
+
+export async function deploy(options: DeployOptions): Promise<DeployResult> {
+  const reporter = options.reporter ?? silentReporter;
+  const now = options.now ?? (() => new Date());
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new UsageError(`--concurrency must be a whole number of at least 1, got ${concurrency}`);
+  }
+  const id = checkReleaseId(options.release ?? defaultReleaseId(now(), options.git));
+  const bucket = new Bucket(options.client, options.bucket, options.retry);
+
+  const dist = await scanDist(options.dist, options.assetDirs ? { assetDirs: options.assetDirs } : {});
+  for (const warning of dist.warnings) reporter.warn(warning);
+  const record = buildRecord(dist, id, now(), options);
+  reporter.info(
+    `Release ${id}: ${dist.kind} build, ${dist.assets.length} assets in ${dist.assetPrefixes.join(' ') || '(no asset folders)'}, ${dist.files.length} release files`,
+  );
+
+  const live = await readLive(bucket);
+  const liveId = live.manifest?.release.id;
+  let switching = false;
+  try {
+    if (await bucket.head(releaseRecordKey(id))) throw releaseExists(options.bucket, id);
+    const plan = await planAssets(bucket, dist);
+    if (plan.conflicts.length > 0) throw plan.conflictError(options.bucket);
+    const uploads: Upload[] = [
+      ...plan.missing.map((file) => ({ key: file.path, file, cacheControl: ASSET_CACHE_CONTROL, immutable: true })),
+      ...dist.files.map((file) => ({ key: releaseFileKey(id, file.path), file, cacheControl: RELEASE_FILE_CACHE_CONTROL, immutable: false })),
+    ];
+    const result = {
+      release: id,
+      bucket: options.bucket,
+      kind: dist.kind,
+      previous: liveId ?? null,
+      assets: { total: dist.assets.length, uploaded: plan.missing.length, skipped: plan.present.length },
+      files: { uploaded: dist.files.length },
+      bytesUploaded: uploads.reduce((sum, upload) => sum + upload.file.size, 0),
+      warnings: dist.warnings,
+    };
+    if (options.dryRun) {
+      reporter.info(`Dry run: would upload ${uploads.length} objects (${plan.present.length} assets already there) and make ${id} live.`);
+      return { ...result, live: false, dryRun: true };
+    }
+
+    reporter.info(`Uploading ${uploads.length} objects (${plan.present.length} assets already in the bucket)…`);
+    await uploadAll(bucket, uploads, concurrency, reporter);
+    await writeRecord(bucket, record);
+    await requireComplete(bucket, record, 'Before switching');
+    switching = true;
+    await switchLive(bucket, record, live, now());
+    reporter.info(`Live: ${id}${liveId ? ` (was ${liveId}; \`shellfront rollback\` brings it back)` : ''}`);
+    return { ...result, live: true, dryRun: false };
+  } catch (error) {
+    reporter.endProgress();
+    if (!(error instanceof Error) || (switching && error instanceof ConflictError)) throw error;
+    if (switching) {
+      // The write of manifest.json itself failed: S3 may have applied it before the connection dropped.
+      throw withNote(error, `The switch to "${id}" may or may not have happened: run \`shellfront releases\` to see which release is live.`);
+    }
+    throw withNote(
+      error,
+      `Nothing was switched: ${liveId ? `"${liveId}" is still live` : 'no release is live yet'}. Re-running the deploy skips assets already uploaded.`,
+    );
+  }
+}
+
+function buildRecord(dist: ScannedDist, id: string, createdAt: Date, options: DeployOptions): ReleaseRecord {
+  const entry = (file: DistFile): FileEntry => ({ path: file.path, size: file.size, sha256: file.sha256, contentType: file.contentType });
+  const git = options.git && (options.git.sha || options.git.ref) ? { git: options.git } : {};
+  try {
+    return validateReleaseRecord({
+      schema: RELEASE_SCHEMA_VERSION,
+      id,
+      createdAt: createdAt.toISOString(),
+      ...(options.message !== undefined ? { message: options.message } : {}),
+      ...git,
+      shell: dist.shell,
+      assetPrefixes: dist.assetPrefixes,
+      assets: dist.assets.map(entry),
+      files: dist.files.map(entry),
+      ...(options.config !== undefined ? { config: options.config } : {}),
+    });
+  } catch (error) {
+    throw new InputError(`The build in ${dist.root} does not make a valid release: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+async function uploadAll(bucket: Bucket, uploads: readonly Upload[], concurrency: number, reporter: Reporter): Promise<void> {
+  const totalBytes = uploads.reduce((sum, upload) => sum + upload.file.size, 0);
+  let files = 0;
+  let bytes = 0;
+  reporter.progress({ files, totalFiles: uploads.length, bytes, totalBytes });
+  await mapLimit(uploads, concurrency, async (upload) => {
+    const body = await readFile(upload.file.absolutePath);
+    await bucket.put(upload.key, body, {
+      contentType: upload.file.contentType,
+      cacheControl: upload.cacheControl,
+      contentMd5: upload.file.md5Base64,
+      // Lets a later deploy tell "same bytes" from "changed" when the ETag is not an MD5 (SSE-KMS).
+      ...(upload.immutable ? { metadata: { sha256: upload.file.sha256 } } : {}),
+    });
+    files++;
+    bytes += upload.file.size;
+    reporter.progress({ files, totalFiles: uploads.length, bytes, totalBytes });
+  });
+  reporter.endProgress();
+}
+
+async function writeRecord(bucket: Bucket, record: ReleaseRecord): Promise<void> {
+  try {
+    await bucket.put(releaseRecordKey(record.id), JSON.stringify(record), {
+      contentType: 'application/json; charset=utf-8',
+      cacheControl: RECORD_CACHE_CONTROL,
+      ifNoneMatch: '*',
+    });
+  } catch (error) {
+    throw error instanceof PreconditionFailed ? releaseExists(bucket.name, record.id) : error;
+  }
+}
+
+function releaseExists(bucket: string, id: string): ConflictError {
+  return new ConflictError(
+    `Release "${id}" already exists in s3://${bucket} and releases are immutable. Pass a new --release id ` +
+      `(or omit it for time + git sha); to make the existing one live, run \`shellfront rollback --to ${id}\`.`,
+  );
+}

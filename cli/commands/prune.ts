@@ -1,0 +1,111 @@
+/**
+ * `shellfront prune --keep <n> [--older-than 7d]`: delete releases beyond retention (record
+ * and per-release files) and assets that no kept release references once they are older than
+ * the grace period, so open tabs of a pruned release keep loading their chunks for a while and
+ * an in-flight deploy's fresh uploads are never touched. Never deletes anything the live or a
+ * kept release uses. Deletes records first, then their files, then assets: a prune stopped
+ * midway leaves no kept release incomplete.
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+import { RELEASES_PREFIX, releaseRecordKey, type ReleaseRecord } from '../../contracts/release.ts';
+import { Bucket, type ListedObject } from '../bucket.ts';
+import { InputError, UsageError, listSome } from '../errors.ts';
+import { readHistory } from '../history.ts';
+import { readLive } from '../live.ts';
+import { silentReporter, type Reporter } from '../report.ts';
+import type { RetryOptions } from '../retry.ts';
+
+export const DEFAULT_GRACE_MS = 7 * 86_400_000;
+
+export interface PruneOptions {
+  readonly client: S3Client;
+  readonly bucket: string;
+  /** Newest releases to keep, besides the live one. */
+  readonly keep: number;
+  /** Unreferenced assets (and orphaned release folders) younger than this stay. @default 7 days */
+  readonly olderThanMs?: number;
+  readonly dryRun?: boolean;
+  readonly now?: () => Date;
+  readonly reporter?: Reporter;
+  readonly retry?: RetryOptions;
+}
+
+export interface PruneResult {
+  readonly bucket: string;
+  readonly dryRun: boolean;
+  readonly live: string | null;
+  readonly kept: readonly string[];
+  readonly deletedReleases: readonly string[];
+  /** Per-release files deleted (of pruned releases and orphaned folders). */
+  readonly deletedFiles: number;
+  readonly deletedAssets: number;
+  readonly bytesFreed: number;
+  /** Unreferenced assets left because they are younger than the grace period. */
+  readonly assetsInGrace: number;
+}
+
+export async function prune(options: PruneOptions): Promise<PruneResult> {
+  if (!Number.isInteger(options.keep) || options.keep < 1) throw new UsageError(`--keep must be at least 1, got ${options.keep}`);
+  const grace = options.olderThanMs ?? DEFAULT_GRACE_MS;
+  const reporter = options.reporter ?? silentReporter;
+  const cutoff = (options.now ?? (() => new Date()))().getTime() - grace;
+  const bucket = new Bucket(options.client, options.bucket, options.retry);
+
+  const { manifest } = await readLive(bucket);
+  const history = await readHistory(bucket);
+  const unreadable = history.releases.filter((release) => !release.record);
+  if (unreadable.length > 0) {
+    // Without a record we cannot know which assets it needs: deleting anything could break it.
+    throw new InputError(
+      `Refusing to prune: some release records cannot be read, so the assets they use are unknown:\n` +
+        `${listSome(unreadable.map((release) => `${releaseRecordKey(release.id)}: ${release.problem ?? 'unreadable'}`))}\n` +
+        `Delete or fix those records by hand, then run prune again.`,
+    );
+  }
+  const records = history.releases.map((release) => release.record as ReleaseRecord);
+  const liveId = manifest?.release.id ?? null;
+  const keptRecords = records.filter((record, index) => index < options.keep || record.id === liveId);
+  if (manifest && !keptRecords.some((record) => record.id === liveId)) keptRecords.push(manifest.release);
+  const keptIds = new Set(keptRecords.map((record) => record.id));
+  const pruned = records.filter((record) => !keptIds.has(record.id));
+
+  const referenced = new Set(keptRecords.flatMap((record) => record.assets.map((asset) => asset.path)));
+  const assetPrefixes = [...new Set(records.flatMap((record) => record.assetPrefixes))];
+  const assetObjects = (await Promise.all(assetPrefixes.map((prefix) => bucket.list(prefix)))).flat();
+  const unreferenced = uniqueByKey(assetObjects).filter((object) => !referenced.has(object.key));
+  const staleAssets = unreferenced.filter((object) => object.lastModified.getTime() <= cutoff);
+
+  const releaseFiles: ListedObject[] = [];
+  for (const record of pruned) releaseFiles.push(...(await bucket.list(`${RELEASES_PREFIX}${record.id}/`)));
+  for (const id of history.orphanFolders) {
+    if (keptIds.has(id)) continue;
+    const objects = await bucket.list(`${RELEASES_PREFIX}${id}/`);
+    if (objects.every((object) => object.lastModified.getTime() <= cutoff)) releaseFiles.push(...objects);
+  }
+
+  const result: PruneResult = {
+    bucket: options.bucket,
+    dryRun: options.dryRun ?? false,
+    live: liveId,
+    kept: keptRecords.map((record) => record.id),
+    deletedReleases: pruned.map((record) => record.id),
+    deletedFiles: releaseFiles.length,
+    deletedAssets: staleAssets.length,
+    bytesFreed: [...releaseFiles, ...staleAssets].reduce((sum, object) => sum + object.size, 0),
+    assetsInGrace: unreferenced.length - staleAssets.length,
+  };
+  const summary = `${pruned.length} release(s), ${releaseFiles.length} release file(s), ${staleAssets.length} asset(s)`;
+  if (options.dryRun) {
+    reporter.info(`Dry run: would delete ${summary}; keeping ${result.kept.join(', ') || 'nothing'}.`);
+    return result;
+  }
+  reporter.info(`Deleting ${summary}…`);
+  await bucket.delete(pruned.map((record) => releaseRecordKey(record.id)));
+  await bucket.delete(releaseFiles.map((object) => object.key));
+  await bucket.delete(staleAssets.map((object) => object.key));
+  return result;
+}
+
+function uniqueByKey(objects: readonly ListedObject[]): ListedObject[] {
+  return [...new Map(objects.map((object) => [object.key, object])).values()];
+}

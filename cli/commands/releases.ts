@@ -1,0 +1,62 @@
+/** `shellfront releases`: every release in the bucket, newest first, with which one is live. */
+import type { S3Client } from '@aws-sdk/client-s3';
+import { Bucket } from '../bucket.ts';
+import { readHistory, releaseSize } from '../history.ts';
+import { readLive } from '../live.ts';
+import type { Reporter } from '../report.ts';
+import type { RetryOptions } from '../retry.ts';
+
+export interface ReleasesOptions {
+  readonly client: S3Client;
+  readonly bucket: string;
+  /** Show at most this many (newest first). */
+  readonly limit?: number;
+  readonly reporter?: Reporter;
+  readonly retry?: RetryOptions;
+}
+
+export interface ReleaseSummary {
+  readonly id: string;
+  readonly createdAt: string | null;
+  readonly message: string | null;
+  readonly gitSha: string | null;
+  readonly bytes: number | null;
+  readonly assets: number | null;
+  readonly files: number | null;
+  readonly live: boolean;
+  /** Set when the record cannot be read. */
+  readonly problem?: string;
+}
+
+export interface ReleasesResult {
+  readonly bucket: string;
+  readonly live: string | null;
+  /** Ids that were live before the current one, newest first (what `rollback` walks). */
+  readonly previous: readonly string[];
+  readonly total: number;
+  readonly releases: readonly ReleaseSummary[];
+}
+
+export async function releases(options: ReleasesOptions): Promise<ReleasesResult> {
+  const bucket = new Bucket(options.client, options.bucket, options.retry);
+  const [{ manifest }, history] = await Promise.all([readLive(bucket), readHistory(bucket)]);
+  const liveId = manifest?.release.id ?? null;
+  const summaries = history.releases.map(({ id, record, problem }): ReleaseSummary => ({
+    id,
+    createdAt: record?.createdAt ?? null,
+    message: record?.message ?? null,
+    gitSha: record?.git?.sha ?? null,
+    bytes: record ? releaseSize(record) : null,
+    assets: record?.assets.length ?? null,
+    files: record?.files.length ?? null,
+    live: id === liveId,
+    ...(problem ? { problem } : {}),
+  }));
+  return {
+    bucket: options.bucket,
+    live: liveId,
+    previous: manifest?.previous ?? [],
+    total: summaries.length,
+    releases: options.limit ? summaries.slice(0, options.limit) : summaries,
+  };
+}

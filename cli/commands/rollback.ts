@@ -1,0 +1,65 @@
+/**
+ * `shellfront rollback [--to <id>]`: make the previous (or a named) release live again, after
+ * checking that every object it references is still in the bucket. The same conditional write
+ * as deploy, so a rollback racing a deploy cannot interleave with it.
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+import { Bucket } from '../bucket.ts';
+import { requireComplete } from '../completeness.ts';
+import { InputError, UsageError } from '../errors.ts';
+import { readLive, readRecord, switchLive } from '../live.ts';
+import { silentReporter, type Reporter } from '../report.ts';
+import { releaseIdProblem } from '../../contracts/release.ts';
+import type { RetryOptions } from '../retry.ts';
+
+export interface RollbackOptions {
+  readonly client: S3Client;
+  readonly bucket: string;
+  /** @default the release that was live before the current one */
+  readonly to?: string;
+  readonly reporter?: Reporter;
+  readonly now?: () => Date;
+  readonly retry?: RetryOptions;
+}
+
+export interface RollbackResult {
+  readonly release: string;
+  readonly bucket: string;
+  /** The release that was live before the rollback. */
+  readonly previous: string;
+  /** False when the target was already live. */
+  readonly changed: boolean;
+}
+
+export async function rollback(options: RollbackOptions): Promise<RollbackResult> {
+  const reporter = options.reporter ?? silentReporter;
+  if (options.to !== undefined) {
+    const problem = releaseIdProblem(options.to);
+    if (problem) throw new UsageError(`--to ${problem}`);
+  }
+  const bucket = new Bucket(options.client, options.bucket, options.retry);
+  const live = await readLive(bucket);
+  if (!live.manifest) {
+    throw new InputError(`No release is live in s3://${options.bucket} (there is no manifest.json): deploy one first.`);
+  }
+  const current = live.manifest.release.id;
+  const target = options.to ?? live.manifest.previous[0];
+  if (!target) {
+    throw new InputError(
+      `"${current}" is live and no earlier live release is recorded. Name one with --to <id> (\`shellfront releases\` lists them).`,
+    );
+  }
+  if (target === current) {
+    reporter.info(`"${target}" is already live; nothing to do.`);
+    return { release: target, bucket: options.bucket, previous: current, changed: false };
+  }
+  const record = await readRecord(bucket, target);
+  if (!record) {
+    throw new InputError(`Release "${target}" is not in s3://${options.bucket} (no ${`releases/${target}.json`}). \`shellfront releases\` lists the ones there are.`);
+  }
+  const { checked } = await requireComplete(bucket, record, 'Refusing to roll back, nothing was switched');
+  reporter.info(`"${target}" is complete (${checked} objects); switching from "${current}"…`);
+  await switchLive(bucket, record, live, (options.now ?? (() => new Date()))());
+  reporter.info(`Live: ${target} (was ${current}; \`shellfront rollback --to ${current}\` undoes this)`);
+  return { release: target, bucket: options.bucket, previous: current, changed: true };
+}

@@ -1,0 +1,51 @@
+/**
+ * `shellfront verify [--release <id>]`: the live (or named) release is complete: its record,
+ * its files and every asset it references are in the bucket with the recorded sizes.
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+import { releaseIdProblem, type ReleaseRecord } from '../../contracts/release.ts';
+import { Bucket } from '../bucket.ts';
+import { requireComplete } from '../completeness.ts';
+import { InputError, UsageError } from '../errors.ts';
+import { readLive, readRecord } from '../live.ts';
+import { silentReporter, type Reporter } from '../report.ts';
+import type { RetryOptions } from '../retry.ts';
+
+export interface VerifyOptions {
+  readonly client: S3Client;
+  readonly bucket: string;
+  /** @default the live release */
+  readonly release?: string;
+  readonly reporter?: Reporter;
+  readonly retry?: RetryOptions;
+}
+
+export interface VerifyResult {
+  readonly release: string;
+  readonly bucket: string;
+  readonly live: boolean;
+  readonly complete: true;
+  /** Objects checked: record + files + assets. */
+  readonly objects: number;
+}
+
+export async function verify(options: VerifyOptions): Promise<VerifyResult> {
+  if (options.release !== undefined) {
+    const problem = releaseIdProblem(options.release);
+    if (problem) throw new UsageError(`--release ${problem}`);
+  }
+  const bucket = new Bucket(options.client, options.bucket, options.retry);
+  const { manifest } = await readLive(bucket);
+  let release: ReleaseRecord | undefined;
+  if (options.release === undefined || options.release === manifest?.release.id) {
+    if (!manifest) throw new InputError(`No release is live in s3://${options.bucket} (there is no manifest.json): deploy one first.`);
+    release = manifest.release;
+  } else {
+    release = await readRecord(bucket, options.release);
+    if (!release) throw new InputError(`Release "${options.release}" is not in s3://${options.bucket}. \`shellfront releases\` lists the ones there are.`);
+  }
+  const live = release.id === manifest?.release.id;
+  const { checked } = await requireComplete(bucket, release, `verify failed${live ? ' for the LIVE release' : ''}`);
+  (options.reporter ?? silentReporter).info(`${release.id}${live ? ' (live)' : ''} is complete: ${checked} objects present.`);
+  return { release: release.id, bucket: options.bucket, live, complete: true, objects: checked };
+}

@@ -1,0 +1,47 @@
+/**
+ * Whether every object a release references is in the bucket with the recorded size: its
+ * record, its per-release files and its assets. One listing per prefix, not a HEAD per file.
+ */
+import { RELEASES_PREFIX, releaseFileKey, releaseKeys, type ReleaseRecord } from '../contracts/release.ts';
+import type { Bucket, ListedObject } from './bucket.ts';
+import { IncompleteReleaseError, listSome } from './errors.ts';
+
+export interface Completeness {
+  readonly checked: number;
+  readonly missing: readonly string[];
+  /** Present, but with a size other than the record's. */
+  readonly wrongSize: readonly string[];
+}
+
+export async function checkComplete(bucket: Bucket, release: ReleaseRecord): Promise<Completeness> {
+  const prefixes = [`${RELEASES_PREFIX}${release.id}`, ...release.assetPrefixes.filter((prefix) => release.assets.some((asset) => asset.path.startsWith(prefix)))];
+  const listed = new Map<string, ListedObject>();
+  for (const listing of await Promise.all(prefixes.map((prefix) => bucket.list(prefix)))) {
+    for (const object of listing) listed.set(object.key, object);
+  }
+  const expectedSize = new Map<string, number>([
+    ...release.files.map((file) => [releaseFileKey(release.id, file.path), file.size] as const),
+    ...release.assets.map((asset) => [asset.path, asset.size] as const),
+  ]);
+  const keys = releaseKeys(release);
+  const missing = keys.filter((key) => !listed.has(key));
+  const wrongSize = keys.filter((key) => {
+    const size = expectedSize.get(key);
+    const object = listed.get(key);
+    return size !== undefined && object !== undefined && object.size !== size;
+  });
+  return { checked: keys.length, missing, wrongSize };
+}
+
+/** Throws an IncompleteReleaseError naming what is missing, unless the release is complete. */
+export async function requireComplete(bucket: Bucket, release: ReleaseRecord, what: string): Promise<Completeness> {
+  const result = await checkComplete(bucket, release);
+  const problems = [...result.missing.map((key) => `missing: ${key}`), ...result.wrongSize.map((key) => `wrong size: ${key}`)];
+  if (problems.length > 0) {
+    throw new IncompleteReleaseError(
+      `${what}: release "${release.id}" is incomplete in s3://${bucket.name} (${problems.length} of ${result.checked} objects):\n${listSome(problems)}`,
+      [...result.missing, ...result.wrongSize],
+    );
+  }
+  return result;
+}
