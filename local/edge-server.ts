@@ -40,7 +40,9 @@ export interface RunningEdge {
 type Outcome = { status: number; note: string };
 
 function send(res: ServerResponse, status: number, headers: HeaderList, body: Buffer | string, security: Readonly<Record<string, string>>): void {
-  res.writeHead(status, withSecurityHeaders(headers, security).flat());
+  const length: HeaderList = [['Content-Length', String(Buffer.byteLength(body))]];
+  const withoutLength = headers.filter(([name]) => name.toLowerCase() !== 'content-length');
+  res.writeHead(status, withSecurityHeaders([...withoutLength, ...length], security).flat());
   res.end(body);
 }
 

@@ -1,0 +1,123 @@
+/**
+ * Deploying to the local S3 with the real CLI, run as a subprocess exactly as CI runs it, and
+ * telling whether the live release already is a given build (so a second start redeploys
+ * nothing).
+ */
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { MANIFEST_KEY, parseManifest, type Manifest } from '../contracts/release.ts';
+import { PROJECT_ROOT } from '../scripts/edge-bundle.ts';
+import { LOCAL_REGION, S3RVER_CREDENTIALS } from './s3-server.ts';
+import type { S3Origin } from './s3-origin.ts';
+
+export const CLI_PATH = join(PROJECT_ROOT, 'bin', 'shellfront.mjs');
+
+/** The environment that points the CLI (and any AWS SDK tool) at the local S3. */
+export function cliEnvironment(endpoint: string): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL_S3: endpoint,
+    AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+    AWS_REGION: LOCAL_REGION,
+  };
+}
+
+/** The command a user runs to deploy another build to the local S3, env included. */
+export function deployCommandLine(endpoint: string, bucket: string, dist = '<dist>'): string {
+  const env = Object.entries(cliEnvironment(endpoint)).map(([name, value]) => `${name}=${value}`).join(' ');
+  return `${env} npx shellfront deploy ${dist} --bucket ${bucket}`;
+}
+
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** The last stdout line parsed as JSON (with `--json`), when it is one. */
+  readonly json?: Record<string, unknown>;
+}
+
+export class CliError extends Error {
+  override readonly name = 'CliError';
+  constructor(readonly args: readonly string[], readonly result: CliResult) {
+    super(`shellfront ${args.join(' ')} exited with code ${result.code}:\n${(result.stderr || result.stdout).trim()}`);
+  }
+}
+
+/** Runs `node bin/shellfront.mjs <args>` against the local S3; rejects with a CliError on a non-zero exit. */
+export function runCli(args: readonly string[], endpoint: string, options: { onStderr?: (line: string) => void } = {}): Promise<CliResult> {
+  if (!existsSync(CLI_PATH)) return Promise.reject(new Error(`${CLI_PATH} does not exist yet: the deploy CLI is needed to deploy`));
+  const child = spawn(process.execPath, [CLI_PATH, ...args], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, ...cliEnvironment(endpoint), AWS_SESSION_TOKEN: '', AWS_PROFILE: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  let pending = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+    pending += chunk;
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) options.onStderr?.(line);
+  });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => {
+      if (pending) options.onStderr?.(pending);
+      const last = stdout.trim().split('\n').pop() ?? '';
+      let json: Record<string, unknown> | undefined;
+      try {
+        const parsed: unknown = JSON.parse(last);
+        if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) json = parsed as Record<string, unknown>;
+      } catch {
+        json = undefined;
+      }
+      const result: CliResult = { code: code ?? 1, stdout, stderr, ...(json ? { json } : {}) };
+      if (result.code === 0) resolve(result);
+      else reject(new CliError(args, result));
+    });
+  });
+}
+
+/** The live manifest in the local bucket, or undefined when nothing was deployed yet. */
+export async function liveManifest(s3: S3Origin): Promise<Manifest | undefined> {
+  const response = await s3.get(`/${MANIFEST_KEY}`);
+  const chunks: Buffer[] = [];
+  for await (const chunk of response.body as AsyncIterable<Buffer>) chunks.push(chunk);
+  if (response.status === 404) return undefined;
+  if (response.status !== 200) throw new Error(`reading ${MANIFEST_KEY} from the local S3 answered ${response.status}`);
+  return parseManifest(Buffer.concat(chunks).toString('utf8'));
+}
+
+function sha256(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+/**
+ * Whether `release` was deployed from exactly the build in `dist`: same index.html, every file
+ * it lists present with the same bytes, and no other site file in the folder (build metadata
+ * such as `.vite/` is not part of a release).
+ */
+export function isSameBuild(manifest: Manifest | undefined, dist: string): boolean {
+  if (!manifest) return false;
+  const { release } = manifest;
+  const index = join(dist, 'index.html');
+  if (!existsSync(index) || readFileSync(index, 'utf8') !== release.shell) return false;
+  const listed = new Map([...release.assets, ...release.files].map((file) => [file.path, file.sha256]));
+  for (const entry of readdirSync(dist, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = relative(dist, join(entry.parentPath, entry.name)).split(sep).join('/');
+    const expected = listed.get(path);
+    if (expected === undefined) {
+      if (path === 'index.html' || path === MANIFEST_KEY || path.split('/').some((segment) => segment.startsWith('.'))) continue;
+      return false;
+    }
+    if (expected !== sha256(join(dist, path))) return false;
+    listed.delete(path);
+  }
+  return listed.size === 0;
+}

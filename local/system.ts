@@ -1,0 +1,122 @@
+/**
+ * The whole system on one machine, composed the way production composes it: s3rver as the
+ * bucket, the build deployed with the real CLI, the sample API as the separate origin, and
+ * the local edge running the built handler bundle behind the stack's behavior table.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { behaviorTable, configHeaders, DEFAULT_EDGE_CONFIG, securityHeaders, type EdgeConfig } from '../contracts/edge-config.ts';
+import { PROJECT_ROOT } from '../scripts/edge-bundle.ts';
+import { startApiServer, type RunningApiServer } from './api-server.ts';
+import { isSameBuild, liveManifest, runCli } from './deploy.ts';
+import { startLocalEdge, type RunningEdge } from './edge-server.ts';
+import { ensureHandlerBundle, loadHandler } from './handler-bundle.ts';
+import { S3Origin } from './s3-origin.ts';
+import { LOCAL_REGION, S3RVER_CREDENTIALS, startS3Server, type RunningS3Server } from './s3-server.ts';
+
+export const LOCAL_BUCKET = 'shellfront-local';
+export const EXAMPLE_DIR = join(PROJECT_ROOT, 'examples', 'pipeline-ui');
+export const EXAMPLE_DIST = join(EXAMPLE_DIR, 'dist');
+
+export interface LocalSystemOptions {
+  /** Folder for s3rver's data (kept across starts). */
+  readonly dataDir: string;
+  /** The build to serve; the example app's dist (built when missing) by default. */
+  readonly dist?: string;
+  /** 0 picks a free port. */
+  readonly edgePort: number;
+  readonly apiPort: number;
+  readonly s3Port: number;
+  readonly manifestTtlSeconds: number;
+  /** Progress lines (deploy output, what was built). */
+  readonly log?: (line: string) => void;
+  /** One line per request through the edge. */
+  readonly requestLog?: (line: string) => void;
+}
+
+export interface LocalSystem {
+  readonly edge: RunningEdge;
+  readonly api: RunningApiServer;
+  readonly s3: RunningS3Server;
+  readonly bucket: string;
+  readonly dist: string;
+  readonly config: EdgeConfig;
+  readonly handlerBundle: string;
+  /** The live release after start, and whether this start deployed it. */
+  readonly release: { readonly id: string; readonly deployed: boolean };
+  stop(): Promise<void>;
+}
+
+/** Builds the example app with Vite when its dist is missing. */
+export async function ensureExampleBuild(log: (line: string) => void = () => {}): Promise<boolean> {
+  if (existsSync(join(EXAMPLE_DIST, 'index.html'))) return false;
+  log(`building the example app into ${EXAMPLE_DIST}`);
+  const { build } = await import('vite');
+  await build({ configFile: join(EXAMPLE_DIR, 'vite.config.ts'), logLevel: 'warn' });
+  return true;
+}
+
+export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
+  const log = options.log ?? (() => {});
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+    stops.length = 0;
+  };
+  try {
+    const dist = options.dist ?? EXAMPLE_DIST;
+    if (options.dist === undefined) await ensureExampleBuild(log);
+    if (!existsSync(join(dist, 'index.html'))) {
+      throw new Error(`${dist} has no index.html: build your app first (e.g. npm run build), then pass its output folder to --dist`);
+    }
+    const bundle = ensureHandlerBundle();
+    if (bundle.built) log(`built the edge handler into ${bundle.path}`);
+
+    const s3 = await startS3Server({ directory: join(options.dataDir, 's3'), buckets: [LOCAL_BUCKET], port: options.s3Port });
+    stops.push(() => s3.stop());
+    const api = await startApiServer({ port: options.apiPort });
+    stops.push(() => api.stop());
+
+    const origin = new S3Origin({ endpoint: s3.endpoint, bucket: LOCAL_BUCKET, region: LOCAL_REGION, credentials: S3RVER_CREDENTIALS });
+    let manifest = await liveManifest(origin);
+    let deployed = false;
+    if (!isSameBuild(manifest, dist)) {
+      log(`deploying ${dist} with the shellfront CLI`);
+      await runCli(['deploy', dist, '--bucket', LOCAL_BUCKET, '--message', 'npm start', '--json'], s3.endpoint, {
+        onStderr: (line) => log(`  ${line}`),
+      });
+      manifest = await liveManifest(origin);
+      deployed = true;
+    }
+    if (!manifest) throw new Error('the deploy finished but the local bucket has no manifest.json');
+
+    const handler = await loadHandler(bundle.path, { endpoint: s3.endpoint, credentials: S3RVER_CREDENTIALS });
+    const config: EdgeConfig = { ...DEFAULT_EDGE_CONFIG, manifestTtlSeconds: options.manifestTtlSeconds };
+    const edge = await startLocalEdge({
+      port: options.edgePort,
+      table: behaviorTable(),
+      s3: origin,
+      region: LOCAL_REGION,
+      apiOrigin: api.url,
+      handler,
+      customHeaders: configHeaders(config),
+      securityHeaders: securityHeaders(),
+      ...(options.requestLog ? { log: options.requestLog } : {}),
+    });
+    stops.push(() => edge.stop());
+    return {
+      edge,
+      api,
+      s3,
+      bucket: LOCAL_BUCKET,
+      dist,
+      config,
+      handlerBundle: bundle.path,
+      release: { id: manifest.release.id, deployed },
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
