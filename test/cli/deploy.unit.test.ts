@@ -1,0 +1,205 @@
+/**
+ * deploy against a mocked S3 (aws-sdk-client-mock): the conditional switch, AccessDenied,
+ * throttling, failures halfway through uploads, and refusals that happen before any write.
+ */
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  type PutObjectCommandInput,
+} from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ASSET_CACHE_CONTROL, MANIFEST_KEY, RELEASE_FILE_CACHE_CONTROL, nextManifest, parseManifest, validateReleaseRecord } from '../../contracts/release.ts';
+import { deploy } from '../../cli/commands/deploy.ts';
+import { AwsAccessError, ConflictError, EXIT, TransientError } from '../../cli/errors.ts';
+import { VITE_DIST, body, networkError, noSleep, s3Error } from './helpers.ts';
+
+const client = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+const s3 = mockClient(client);
+const options = { client, bucket: 'site', dist: VITE_DIST, release: 'r2', retry: noSleep, now: () => new Date('2026-11-23T10:00:00Z') };
+
+const liveRecord = validateReleaseRecord({
+  schema: 1,
+  id: 'r1',
+  createdAt: '2026-11-22T10:00:00.000Z',
+  shell: '<!doctype html><title>old</title>',
+  assetPrefixes: ['assets/'],
+  assets: [],
+  files: [],
+});
+const liveManifest = JSON.stringify(nextManifest(liveRecord, undefined, new Date('2026-11-22T10:00:00Z')));
+
+function puts(): PutObjectCommandInput[] {
+  return s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
+}
+
+function putKeys(): string[] {
+  return puts().map((input) => input.Key as string);
+}
+
+beforeEach(() => {
+  s3.reset();
+  s3.on(GetObjectCommand, { Key: MANIFEST_KEY }).resolves({ Body: body(liveManifest), ETag: '"etag-1"' });
+  s3.on(HeadObjectCommand).rejects(s3Error('NotFound', 404));
+  s3.on(ListObjectsV2Command).callsFake(async (input: { Prefix: string }) => ({
+    Contents: putKeys()
+      .filter((key) => key.startsWith(input.Prefix))
+      .map((Key) => ({ Key, Size: sizeOf(Key), ETag: '"x"' })),
+  }));
+  s3.on(PutObjectCommand).resolves({});
+});
+
+function sizeOf(key: string): number {
+  const input = puts().find((put) => put.Key === key);
+  const payload = input?.Body;
+  return typeof payload === 'string' ? Buffer.byteLength(payload) : (payload as Uint8Array).byteLength;
+}
+
+describe('deploy (mocked S3)', () => {
+  it('uploads assets, then release files, then the record, then manifest.json with If-Match the ETag it read', async () => {
+    const result = await deploy(options);
+    expect(result).toMatchObject({ release: 'r2', live: true, previous: 'r1', assets: { total: 4, uploaded: 4, skipped: 0 } });
+    const keys = putKeys();
+    expect(keys.at(-1)).toBe(MANIFEST_KEY);
+    expect(keys.at(-2)).toBe('releases/r2.json');
+    expect(keys.slice(0, -2).sort()).toEqual(
+      ['assets/RunView-Dx9kq1Ze.js', 'assets/index-B2xQ0mFp.css', 'assets/index-CGELnclK.js', 'assets/logo-C5a1bT9q.svg', 'releases/r2/favicon.svg', 'releases/r2/robots.txt'].sort(),
+    );
+    const manifestPut = puts().at(-1);
+    expect(manifestPut?.IfMatch).toBe('"etag-1"');
+    expect(manifestPut?.IfNoneMatch).toBeUndefined();
+    const manifest = parseManifest(manifestPut?.Body as string);
+    expect(manifest.release.id).toBe('r2');
+    expect(manifest.previous).toEqual(['r1']);
+    expect(puts().find((put) => put.Key === 'releases/r2.json')?.IfNoneMatch).toBe('*');
+
+    const asset = puts().find((put) => put.Key === 'assets/index-CGELnclK.js');
+    const bytes = readFileSync(join(VITE_DIST, 'assets/index-CGELnclK.js'));
+    expect(asset).toMatchObject({ CacheControl: ASSET_CACHE_CONTROL, ContentType: 'text/javascript; charset=utf-8' });
+    expect(asset?.ContentMD5).toBe(createHash('md5').update(bytes).digest('base64'));
+    expect(asset?.Metadata).toEqual({ sha256: createHash('sha256').update(bytes).digest('hex') });
+    expect(puts().find((put) => put.Key === 'releases/r2/robots.txt')?.CacheControl).toBe(RELEASE_FILE_CACHE_CONTROL);
+  });
+
+  it('writes the first manifest with If-None-Match *', async () => {
+    s3.on(GetObjectCommand, { Key: MANIFEST_KEY }).rejects(s3Error('NoSuchKey', 404));
+    await deploy(options);
+    expect(puts().at(-1)).toMatchObject({ Key: MANIFEST_KEY, IfNoneMatch: '*' });
+    expect(puts().at(-1)?.IfMatch).toBeUndefined();
+  });
+
+  it('loses a concurrent deploy race with a clear ConflictError (412 on manifest.json)', async () => {
+    s3.on(PutObjectCommand, { Key: MANIFEST_KEY }).rejects(s3Error('PreconditionFailed', 412));
+    const error = await deploy(options).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as ConflictError).exitCode).toBe(EXIT.conflict);
+    expect((error as Error).message).toMatch(/Another deploy or rollback changed .*manifest\.json.*"r2" was NOT made live/);
+    expect(s3.commandCalls(PutObjectCommand, { Key: MANIFEST_KEY })).toHaveLength(1);
+  });
+
+  it('names the missing permission on AccessDenied and writes nothing', async () => {
+    s3.on(ListObjectsV2Command).rejects(s3Error('AccessDenied', 403, 'Access Denied'));
+    const error = await deploy(options).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(AwsAccessError);
+    expect((error as AwsAccessError).exitCode).toBe(EXIT.aws);
+    expect((error as Error).message).toMatch(/s3:ListBucket on arn:aws:s3:::site\b/);
+    expect((error as Error).message).toMatch(/Nothing was switched: "r1" is still live/);
+    expect(putKeys()).toEqual([]);
+  });
+
+  it('names s3:PutObject when uploads are denied', async () => {
+    s3.on(PutObjectCommand).rejects(s3Error('AccessDenied', 403));
+    await expect(deploy(options)).rejects.toThrow(/needs s3:PutObject on arn:aws:s3:::site\/\*/);
+  });
+
+  it('retries throttled uploads with backoff and succeeds', async () => {
+    const delays: number[] = [];
+    s3.on(PutObjectCommand, { Key: 'assets/index-CGELnclK.js' })
+      .rejectsOnce(s3Error('SlowDown', 503))
+      .rejectsOnce(s3Error('SlowDown', 503))
+      .resolves({});
+    const result = await deploy({ ...options, retry: { attempts: 4, sleep: async (ms) => void delays.push(ms), baseDelayMs: 100 } });
+    expect(result.live).toBe(true);
+    expect(delays).toHaveLength(2);
+    expect(delays.every((ms) => ms >= 0 && ms <= 800)).toBe(true);
+    expect(s3.commandCalls(PutObjectCommand, { Key: 'assets/index-CGELnclK.js' })).toHaveLength(3);
+  });
+
+  it('gives up on endless throttling with a TransientError and does not switch', async () => {
+    s3.on(PutObjectCommand, { Key: 'assets/index-CGELnclK.js' }).rejects(s3Error('SlowDown', 503));
+    const error = await deploy(options).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TransientError);
+    expect((error as TransientError).exitCode).toBe(EXIT.transient);
+    expect((error as Error).message).toMatch(/kept failing after retries[\s\S]*Nothing was switched: "r1" is still live. Re-running/);
+    expect(s3.commandCalls(PutObjectCommand, { Key: 'assets/index-CGELnclK.js' })).toHaveLength(noSleep.attempts);
+    expect(putKeys()).not.toContain(MANIFEST_KEY);
+  });
+
+  it('stops halfway through uploads on a network failure: no record, no manifest', async () => {
+    let count = 0;
+    s3.on(PutObjectCommand).callsFake(async () => {
+      count++;
+      if (count > 3) throw networkError('ECONNREFUSED');
+      return {};
+    });
+    const error = await deploy({ ...options, concurrency: 1 }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TransientError);
+    expect((error as Error).message).toMatch(/Nothing was switched/);
+    const attempted = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input.Key);
+    expect(attempted).not.toContain('releases/r2.json');
+    expect(attempted).not.toContain(MANIFEST_KEY);
+  });
+
+  it('refuses, before writing anything, an asset key that would get different bytes', async () => {
+    s3.on(ListObjectsV2Command).resolves({
+      Contents: [{ Key: 'assets/index-CGELnclK.js', Size: 3, ETag: '"abc"' }],
+    });
+    const error = await deploy(options).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as Error).message).toMatch(/would get different bytes[\s\S]*assets\/index-CGELnclK\.js: 3 bytes in the bucket/);
+    expect(putKeys()).toEqual([]);
+  });
+
+  it('accepts an existing asset whose ETag is not an MD5 when its sha256 metadata matches (SSE-KMS)', async () => {
+    const path = 'assets/index-CGELnclK.js';
+    const bytes = readFileSync(join(VITE_DIST, path));
+    s3.on(HeadObjectCommand, { Key: path }).resolves({ Metadata: { sha256: createHash('sha256').update(bytes).digest('hex') } });
+    // The asset is already there with a non-MD5 ETag; everything else is what this deploy puts.
+    s3.on(ListObjectsV2Command).callsFake(async (input: { Prefix: string }) => ({
+      Contents: [{ Key: path, Size: bytes.byteLength, ETag: '"kms-etag"' }, ...putKeys().filter((key) => key !== path).map((Key) => ({ Key, Size: sizeOf(Key) }))].filter(
+        (object) => object.Key.startsWith(input.Prefix),
+      ),
+    }));
+    const result = await deploy(options);
+    expect(result.assets).toEqual({ total: 4, uploaded: 3, skipped: 1 });
+    expect(putKeys()).not.toContain(path);
+  });
+
+  it('refuses an existing release id', async () => {
+    s3.on(HeadObjectCommand, { Key: 'releases/r2.json' }).resolves({ ContentLength: 10 });
+    await expect(deploy(options)).rejects.toThrow(/Release "r2" already exists/);
+    expect(putKeys()).toEqual([]);
+  });
+
+  it('refuses to switch when an object went missing after upload', async () => {
+    s3.on(ListObjectsV2Command).resolves({ Contents: [] });
+    await expect(deploy(options)).rejects.toThrow(/Before switching: release "r2" is incomplete[\s\S]*missing: assets\//);
+    expect(putKeys()).not.toContain(MANIFEST_KEY);
+  });
+
+  it('writes nothing on --dry-run', async () => {
+    const result = await deploy({ ...options, dryRun: true });
+    expect(result).toMatchObject({ live: false, dryRun: true, assets: { uploaded: 4 } });
+    expect(putKeys()).toEqual([]);
+  });
+
+  it('rejects a bad --concurrency with the value', async () => {
+    await expect(deploy({ ...options, concurrency: 0 })).rejects.toThrow('--concurrency must be a whole number of at least 1, got 0');
+  });
+});
