@@ -17,12 +17,15 @@ export interface ClientOptions {
   /** Sockets kept open; at least the upload concurrency. */
   readonly maxSockets?: number;
   readonly env?: NodeJS.ProcessEnv;
+  /** @default the SDK's credential chain (env vars, profile, web identity, …) */
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
 }
 
 export function createS3Client(options: ClientOptions): S3Client {
   const endpoint = (options.env ?? process.env).AWS_ENDPOINT_URL_S3;
   return new S3Client({
     region: options.region,
+    ...(options.credentials ? { credentials: { ...options.credentials } } : {}),
     ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
