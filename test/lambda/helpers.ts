@@ -1,0 +1,143 @@
+/** Shared builders for the handler tests: events from the documented fixtures, releases, a fake S3. */
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  nextManifest,
+  RELEASE_SCHEMA_VERSION,
+  type FileEntry,
+  type Manifest,
+  type ReleaseRecord,
+} from '../../contracts/release.ts';
+import type { CloudFrontHeaders, CloudFrontRequestEvent } from '../../lambda/edge/types.ts';
+import type { FetchFunction } from '../../lambda/s3-fetch.ts';
+
+const FIXTURES = new URL('../fixtures/cloudfront/', import.meta.url);
+const S3_EVENT = JSON.parse(readFileSync(new URL('origin-request-s3.json', FIXTURES), 'utf8')) as CloudFrontRequestEvent;
+const CUSTOM_EVENT = JSON.parse(readFileSync(new URL('origin-request-custom.json', FIXTURES), 'utf8')) as CloudFrontRequestEvent;
+
+/** The fixture's bucket and region (from its origin domain name). */
+export const FIXTURE_BUCKET = 'shellfront-site';
+export const FIXTURE_REGION = 'eu-west-1';
+
+export interface EventOverrides {
+  readonly uri?: string;
+  readonly method?: string;
+  readonly querystring?: string;
+  readonly headers?: CloudFrontHeaders;
+  /** Replaces origin custom headers by lowercase name ⇒ value (undefined removes). */
+  readonly config?: Readonly<Record<string, string | undefined>>;
+  readonly domainName?: string;
+}
+
+function applyOverrides(base: CloudFrontRequestEvent, overrides: EventOverrides, kind: 's3' | 'custom'): CloudFrontRequestEvent {
+  const event = structuredClone(base);
+  const request = event.Records[0]!.cf.request;
+  Object.assign(request, {
+    ...(overrides.uri !== undefined ? { uri: overrides.uri } : {}),
+    ...(overrides.method !== undefined ? { method: overrides.method } : {}),
+    ...(overrides.querystring !== undefined ? { querystring: overrides.querystring } : {}),
+  });
+  if (overrides.headers) request.headers = { ...request.headers, ...overrides.headers };
+  const origin = request.origin![kind]!;
+  if (overrides.domainName !== undefined) origin.domainName = overrides.domainName;
+  for (const [name, value] of Object.entries(overrides.config ?? {})) {
+    origin.customHeaders ??= {};
+    if (value === undefined) delete origin.customHeaders[name];
+    else origin.customHeaders[name] = [{ key: name, value }];
+  }
+  return event;
+}
+
+/** The documented origin-request event with an S3 origin, with overrides spread in. */
+export function s3Event(overrides: EventOverrides = {}): CloudFrontRequestEvent {
+  return applyOverrides(S3_EVENT, overrides, 's3');
+}
+
+/** The documented origin-request event with a custom origin, with overrides spread in. */
+export function customEvent(overrides: EventOverrides = {}): CloudFrontRequestEvent {
+  return applyOverrides(CUSTOM_EVENT, overrides, 'custom');
+}
+
+export function fileEntry(path: string, contentType = 'application/octet-stream'): FileEntry {
+  return { path, size: path.length, sha256: createHash('sha256').update(path).digest('hex'), contentType };
+}
+
+export const SHELL_HTML =
+  '<!doctype html><html><head><meta charset="utf-8"><title>App</title><script type="module" src="/assets/index-abc123.js"></script></head><body><div id="app"></div></body></html>';
+
+export function makeRelease(overrides: Partial<ReleaseRecord> = {}): ReleaseRecord {
+  return {
+    schema: RELEASE_SCHEMA_VERSION,
+    id: 'r1',
+    createdAt: '2026-11-23T10:00:00.000Z',
+    shell: SHELL_HTML,
+    assetPrefixes: ['assets/'],
+    assets: [fileEntry('assets/index-abc123.js', 'text/javascript')],
+    files: [fileEntry('favicon.svg', 'image/svg+xml'), fileEntry('robots.txt', 'text/plain')],
+    config: { apiBase: '/api' },
+    ...overrides,
+  };
+}
+
+export function makeManifest(release: ReleaseRecord = makeRelease(), current?: Manifest): Manifest {
+  return nextManifest(release, current, new Date('2026-11-23T10:00:00.000Z'));
+}
+
+export interface FakeS3Call {
+  readonly url: string;
+  readonly headers: Headers;
+}
+
+/**
+ * An in-memory S3 behind an injected fetch: GET by path-style or virtual-hosted URL, ETags,
+ * If-None-Match ⇒ 304, NoSuchKey ⇒ 404. `respond` overrides the next answers (errors, delays).
+ */
+export function fakeS3() {
+  const objects = new Map<string, { text: string; etag: string }>();
+  const calls: FakeS3Call[] = [];
+  let version = 0;
+  let override: ((call: FakeS3Call, init: RequestInit) => Promise<Response> | Response) | undefined;
+  const fetch: FetchFunction = async (url, init) => {
+    const call = { url, headers: new Headers(init.headers) };
+    calls.push(call);
+    if (override) return override(call, init);
+    const { hostname, pathname } = new URL(url);
+    // Virtual-hosted (<bucket>.s3.…): the path is the key; path-style: /<bucket>/<key>.
+    const path = hostname.includes('.s3.') ? pathname.slice(1) : pathname.replace(/^\/[^/]+\//, '');
+    const object = objects.get(decodeURIComponent(path));
+    if (!object) return new Response('<Error><Code>NoSuchKey</Code></Error>', { status: 404 });
+    if (call.headers.get('if-none-match') === object.etag) return new Response(null, { status: 304 });
+    const headers = { etag: object.etag, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(object.text)) };
+    return new Response(object.text, { status: 200, headers });
+  };
+  return {
+    fetch,
+    calls,
+    objects,
+    put(key: string, value: unknown): string {
+      version += 1;
+      const etag = `"etag-${version}"`;
+      objects.set(key, { text: typeof value === 'string' ? value : JSON.stringify(value), etag });
+      return etag;
+    },
+    respond(handler: typeof override): void {
+      override = handler;
+    },
+  };
+}
+
+/** A clock the test moves by hand. */
+export function manualClock(start = 1_000_000) {
+  let now = start;
+  return {
+    now: () => now,
+    advance(ms: number): void {
+      now += ms;
+    },
+  };
+}
+
+export function capturingLogger() {
+  const lines: Array<Record<string, unknown>> = [];
+  return { lines, log: (record: Record<string, unknown>) => void lines.push(record) };
+}
