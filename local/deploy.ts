@@ -46,7 +46,7 @@ export class CliError extends Error {
 }
 
 /** Runs `node bin/shellfront.mjs <args>` against the local S3; rejects with a CliError on a non-zero exit. */
-export function runCli(args: readonly string[], endpoint: string, options: { onStderr?: (line: string) => void } = {}): Promise<CliResult> {
+export function runCli(args: readonly string[], endpoint: string, options: { onStdout?: (line: string) => void } = {}): Promise<CliResult> {
   if (!existsSync(CLI_PATH)) return Promise.reject(new Error(`${CLI_PATH} does not exist yet: the deploy CLI is needed to deploy`));
   const child = spawn(process.execPath, [CLI_PATH, ...args], {
     cwd: PROJECT_ROOT,
@@ -56,18 +56,18 @@ export function runCli(args: readonly string[], endpoint: string, options: { onS
   let stdout = '';
   let stderr = '';
   let pending = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
     pending += chunk;
     const lines = pending.split('\n');
     pending = lines.pop() ?? '';
-    for (const line of lines) options.onStderr?.(line);
+    for (const line of lines) options.onStdout?.(line);
   });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code) => {
-      if (pending) options.onStderr?.(pending);
+      if (pending) options.onStdout?.(pending);
       const last = stdout.trim().split('\n').pop() ?? '';
       let json: Record<string, unknown> | undefined;
       try {

@@ -82,8 +82,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     let deployed = false;
     if (!isSameBuild(manifest, dist)) {
       log(`deploying ${dist} with the shellfront CLI`);
-      await runCli(['deploy', dist, '--bucket', LOCAL_BUCKET, '--message', 'npm start', '--json'], s3.endpoint, {
-        onStderr: (line) => log(`  ${line}`),
+      await runCli(['deploy', dist, '--bucket', LOCAL_BUCKET, '--message', 'npm start'], s3.endpoint, {
+        onStdout: (line) => log(`  │ ${line}`),
       });
       manifest = await liveManifest(origin);
       deployed = true;
