@@ -1,0 +1,128 @@
+/**
+ * The shell function (Lambda@Edge, origin-request) and its least-privilege role. Lambda@Edge
+ * functions live in us-east-1: when the stack is elsewhere, the function and its role go to a
+ * sibling us-east-1 stack (cloudfront.experimental.EdgeFunction) and this construct reads the
+ * version ARN back across regions.
+ */
+import { Aws, Duration, Names, Stack, Stage, Validations } from 'aws-cdk-lib';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { EDGE_HANDLER, EDGE_RUNTIME } from '../scripts/edge-bundle.ts';
+import { edgeBundleCode } from './edge-bundle-asset.ts';
+import { acknowledgeWildcardResource } from './nag.ts';
+
+export const EDGE_REGION = 'us-east-1';
+
+/**
+ * Memory sets the CPU share, and a cold start is mostly CPU-bound module evaluation (the bundle
+ * is parsed and evaluated before the first request; the manifest GET is I/O). MEMORY_RATIONALE
+ * in docs/stack.md has the figures this number was chosen with.
+ */
+export const EDGE_MEMORY_MB = 512;
+
+export interface ShellFunctionProps {
+  /**
+   * The bucket's name as a string usable in the function's (possibly us-east-1) stack: a
+   * literal, or tokens of pseudo parameters only, or a same-stack reference when in us-east-1.
+   */
+  readonly bucketName: string;
+  /** The only key the function may read. */
+  readonly manifestKey: string;
+  /** The handler's bound on one manifest GET; the function's timeout leaves room above it. */
+  readonly fetchTimeoutMs: number;
+  /** @default - lambda/index.ts bundled by scripts/edge-bundle.ts */
+  readonly code?: lambda.Code;
+}
+
+/** Seconds: the fetch bound plus room for the cold start and the render, and never under 3. */
+export function edgeTimeoutSeconds(fetchTimeoutMs: number): number {
+  return Math.max(3, Math.ceil(fetchTimeoutMs / 1000) + 2);
+}
+
+export class ShellFunction extends Construct {
+  /** The published version CloudFront invokes. */
+  readonly version: lambda.IVersion;
+  readonly role: iam.Role;
+  readonly functionName: string;
+
+  constructor(scope: Construct, id: string, props: ShellFunctionProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const crossRegion = stack.region !== EDGE_REGION;
+    const edgeStackId = `${stack.stackName}-edge-${stack.region}`;
+    // An explicit name lets the role name the function's log groups without a dependency cycle;
+    // the region suffix keeps copies of the app deployed to several regions apart in us-east-1.
+    this.functionName = `${Names.uniqueResourceName(this, { maxLength: 63 - stack.region.length, separator: '-' })}-${stack.region}`;
+
+    const roleScope = crossRegion ? edgeStackFor(this, edgeStackId) : this;
+    this.role = this.createRole(roleScope, crossRegion ? `${Names.uniqueId(this)}Role` : 'Role', props);
+
+    const fn = new cloudfront.experimental.EdgeFunction(this, 'Resource', {
+      stackId: edgeStackId,
+      functionName: this.functionName,
+      code: props.code ?? edgeBundleCode(),
+      handler: EDGE_HANDLER,
+      runtime: edgeRuntime(),
+      architecture: lambda.Architecture.X86_64,
+      memorySize: EDGE_MEMORY_MB,
+      timeout: Duration.seconds(edgeTimeoutSeconds(props.fetchTimeoutMs)),
+      role: this.role,
+      description: 'shellfront: renders the SPA shell from manifest.json (origin-request)',
+    });
+    this.version = fn;
+    Validations.of(fn.lambda).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: `Pinned to ${EDGE_RUNTIME}, the Node version the bundle targets (scripts/edge-bundle.ts); raise both together.`,
+    });
+  }
+
+  private createRole(scope: Construct, id: string, props: ShellFunctionProps): iam.Role {
+    const role = new iam.Role(scope, id, {
+      // EdgeFunction adds edgelambda.amazonaws.com to the trust policy.
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'shellfront shell function: reads the manifest, writes its own logs',
+    });
+    role.addToPolicy(new iam.PolicyStatement({
+      sid: 'ReadManifest',
+      actions: ['s3:GetObject'],
+      resources: [`arn:${Aws.PARTITION}:s3:::${props.bucketName}/${props.manifestKey}`],
+    }));
+    // Replicas log to /aws/lambda/us-east-1.<name> in whichever region served the request.
+    const logGroups = [`/aws/lambda/us-east-1.${this.functionName}`, `/aws/lambda/${this.functionName}`];
+    const logArns = logGroups.map((group) => `arn:${Aws.PARTITION}:logs:*:${Aws.ACCOUNT_ID}:log-group:${group}`);
+    role.addToPolicy(new iam.PolicyStatement({
+      sid: 'WriteOwnLogs',
+      actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [...logArns, ...logArns.map((arn) => `${arn}:*`)],
+    }));
+    for (const arn of logArns) {
+      acknowledgeWildcardResource(role, arn,
+        'Lambda@Edge creates its log group in every region that serves a request (region *); scoped to this function\'s log group.');
+      acknowledgeWildcardResource(role, `${arn}:*`,
+        'Lambda@Edge writes its logs in every region that serves a request (region *), to streams it names itself (:*); scoped to this function\'s log group.');
+    }
+    return role;
+  }
+}
+
+/** The lambda.Runtime named by EDGE_RUNTIME (scripts/edge-bundle.ts pins it). */
+export function edgeRuntime(): lambda.Runtime {
+  const known = Object.values(lambda.Runtime).find((r): r is lambda.Runtime => r instanceof lambda.Runtime && r.name === EDGE_RUNTIME);
+  return known ?? new lambda.Runtime(EDGE_RUNTIME, lambda.RuntimeFamily.NODEJS, { supportsInlineCode: true });
+}
+
+/** The sibling us-east-1 stack EdgeFunction puts the function in (created first, so the role can go there too). */
+function edgeStackFor(scope: Construct, stackId: string): Stack {
+  const stage = Stage.of(scope);
+  if (!stage) throw new Error('a Shellfront stack outside us-east-1 must be part of a CDK App or Stage');
+  const existing = stage.node.tryFindChild(stackId);
+  if (existing) return existing as Stack;
+  const parent = Stack.of(scope);
+  return new Stack(stage, stackId, {
+    env: { region: EDGE_REGION, account: parent.account },
+    tags: parent.tags.tagValues(),
+    description: `shellfront: the Lambda@Edge shell function of ${parent.stackName} (${parent.region})`,
+  });
+}

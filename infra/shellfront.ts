@@ -1,0 +1,141 @@
+/**
+ * `Shellfront`: the whole edge of a single-page app in one construct. Bucket (versioned,
+ * private, RETAIN), the Lambda@Edge shell function, the distribution with its behaviors,
+ * optional DNS records and an optional GitHub Actions deploy role.
+ *
+ *   new Shellfront(this, 'Site', { apiDomain: 'api.example.com' });
+ */
+import { Annotations, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as targets from 'aws-cdk-lib/aws-route53-targets';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { GithubDeployRole } from './ci-role.ts';
+import { SiteDistribution } from './distribution.ts';
+import { EDGE_REGION, ShellFunction } from './edge-function.ts';
+import { acknowledgeFindings } from './nag.ts';
+import type { ShellfrontProps } from './props.ts';
+import { resolveProps, ShellfrontConfigError, type ResolvedProps } from './validate.ts';
+
+export interface ShellfrontConstructProps extends ShellfrontProps {
+  /**
+   * The edge function's code.
+   * @default - lambda/index.ts bundled with scripts/edge-bundle.ts (what `npm run build` makes)
+   * @example lambda.Code.fromAsset('dist/edge')
+   */
+  readonly edgeCode?: lambda.Code;
+}
+
+export class Shellfront extends Construct {
+  readonly bucket: s3.Bucket;
+  readonly distribution: cloudfront.Distribution;
+  /** The published shell function version (in us-east-1). */
+  readonly edgeFunction: lambda.IVersion;
+  /** The GitHub Actions deploy role, when `ciRole` is set. */
+  readonly ciRole?: GithubDeployRole;
+  /** `https://` + the first domain name, or the distribution's own name. */
+  readonly siteUrl: string;
+  readonly settings: ResolvedProps;
+
+  constructor(scope: Construct, id: string, props: ShellfrontConstructProps = {}) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    if (Token.isUnresolved(stack.region)) {
+      throw new ShellfrontConfigError(
+        `${stack.stackName} has no region, but Lambda@Edge needs one to place the function in ${EDGE_REGION}: ` +
+          "give the stack an env, e.g. new Stack(app, 'Site', { env: { region: 'eu-west-1' } }) " +
+          '(the shellfront app: -c region=eu-west-1)',
+      );
+    }
+    this.settings = resolveProps(props);
+    if (!this.settings.apiDomain) {
+      Annotations.of(this).addWarningV2(
+        'shellfront:noApiDomain',
+        `apiDomain is not set: no ${this.settings.apiPathPattern} behavior; set it (e.g. -c apiDomain=api.example.com) to serve an API through the distribution`,
+      );
+    }
+
+    const ownLogBucket = this.settings.accessLogs && !props.logBucket ? this.createLogBucket() : undefined;
+    const logBucket = this.settings.accessLogs ? (props.logBucket ?? ownLogBucket) : undefined;
+    const bucketName = props.bucketName ?? (stack.region === EDGE_REGION ? undefined : this.crossRegionBucketName());
+    this.bucket = this.createBucket(bucketName, logBucket);
+    this.edgeFunction = new ShellFunction(this, 'ShellFunction', {
+      bucketName: bucketName ?? this.bucket.bucketName,
+      manifestKey: this.settings.edgeConfig.manifestKey,
+      fetchTimeoutMs: this.settings.edgeConfig.fetchTimeoutMs,
+      ...(props.edgeCode ? { code: props.edgeCode } : {}),
+    }).version;
+    this.distribution = new SiteDistribution(this, 'Distribution', {
+      bucket: this.bucket,
+      settings: this.settings,
+      edgeFunction: this.edgeFunction,
+      ...(logBucket ? { logBucket } : {}),
+    }).distribution;
+    if (props.hostedZone) this.createAliasRecords(props.hostedZone);
+    if (this.settings.ciRole) {
+      this.ciRole = new GithubDeployRole(this, 'CiRole', { bucket: this.bucket, options: this.settings.ciRole });
+    }
+    this.siteUrl = `https://${this.settings.domainNames[0] ?? this.distribution.distributionDomainName}`;
+    acknowledgeFindings(
+      { distribution: this.distribution, bucket: this.bucket, ...(ownLogBucket ? { logBucket: ownLogBucket } : {}) },
+      this.settings,
+    );
+  }
+
+  private createBucket(bucketName: string | undefined, logBucket: s3.IBucket | undefined): s3.Bucket {
+    return new s3.Bucket(this, 'Bucket', {
+      ...(bucketName ? { bucketName } : {}),
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      // manifest.json is overwritten on every deploy: its history survives a bad flip.
+      versioned: true,
+      lifecycleRules: [
+        {
+          id: 'ExpireNoncurrentVersions',
+          noncurrentVersionExpiration: Duration.days(this.settings.noncurrentVersionDays),
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
+        { id: 'RemoveExpiredDeleteMarkers', expiredObjectDeleteMarker: true },
+      ],
+      removalPolicy: this.settings.bucketRemovalPolicy,
+      ...(logBucket ? { serverAccessLogsBucket: logBucket, serverAccessLogsPrefix: 's3/' } : {}),
+    });
+  }
+
+  private createLogBucket(): s3.Bucket {
+    return new s3.Bucket(this, 'LogBucket', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      // CloudFront standard logging writes with ACLs, so they cannot be disabled here.
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{ id: 'ExpireLogs', expiration: Duration.days(this.settings.accessLogRetentionDays) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+
+  /**
+   * Outside us-east-1 the edge role (in the us-east-1 stack) must name the bucket without a
+   * cross-region reference: a name from the construct path, the account and the region.
+   */
+  private crossRegionBucketName(): string {
+    const stack = Stack.of(this);
+    const hash = Names.uniqueId(this).slice(-8).toLowerCase();
+    const prefix = stack.stackName.toLowerCase().replace(/[^a-z0-9-]+/g, '-').slice(0, 20).replace(/^-+|-+$/g, '') || 'shellfront';
+    return `${prefix}-${hash}-${stack.account}-${stack.region}`;
+  }
+
+  private createAliasRecords(zone: route53.IHostedZone): void {
+    const target = route53.RecordTarget.fromAlias(new targets.CloudFrontTarget(this.distribution));
+    this.settings.domainNames.forEach((recordName, index) => {
+      new route53.ARecord(this, `AliasRecord${index}`, { zone, recordName, target });
+      new route53.AaaaRecord(this, `AliasRecordIpv6${index}`, { zone, recordName, target });
+    });
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * The shellfront stack: a thin user of the `Shellfront` construct plus the outputs the CLI's
+ * `--stack <name>` reads (keep these output keys exact).
+ */
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import type { Construct } from 'constructs';
+import type { ShellfrontProps } from './props.ts';
+import { Shellfront } from './shellfront.ts';
+
+/** The stack's output keys (CloudFormation output logical ids). */
+export const OUTPUT_KEYS = {
+  bucketName: 'BucketName',
+  distributionId: 'DistributionId',
+  distributionDomainName: 'DistributionDomainName',
+  siteUrl: 'SiteUrl',
+  ciRoleArn: 'CiRoleArn',
+  edgeFunctionVersionArn: 'EdgeFunctionVersionArn',
+} as const;
+
+export interface ShellfrontStackProps extends StackProps {
+  readonly site?: Omit<ShellfrontProps, 'hostedZone'>;
+  /** A Route 53 zone by id and name (no lookup, so synth stays offline). */
+  readonly hostedZone?: { readonly hostedZoneId: string; readonly zoneName: string };
+  /** @default - lambda/index.ts bundled with scripts/edge-bundle.ts */
+  readonly edgeCode?: lambda.Code;
+}
+
+export class ShellfrontStack extends Stack {
+  readonly site: Shellfront;
+
+  constructor(scope: Construct, id: string, props: ShellfrontStackProps = {}) {
+    super(scope, id, {
+      description: 'shellfront: a single-page app served from S3 through CloudFront with a Lambda@Edge shell',
+      ...props,
+    });
+    const hostedZone = props.hostedZone
+      ? route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', props.hostedZone)
+      : undefined;
+    this.site = new Shellfront(this, 'Site', {
+      ...props.site,
+      ...(hostedZone ? { hostedZone } : {}),
+      ...(props.edgeCode ? { edgeCode: props.edgeCode } : {}),
+    });
+
+    const output = (key: string, value: string, description: string) => new CfnOutput(this, key, { value, description });
+    output(OUTPUT_KEYS.bucketName, this.site.bucket.bucketName, 'Site bucket (shellfront deploy --bucket)');
+    output(OUTPUT_KEYS.distributionId, this.site.distribution.distributionId, 'CloudFront distribution id');
+    output(OUTPUT_KEYS.distributionDomainName, this.site.distribution.distributionDomainName, 'CloudFront domain name');
+    output(OUTPUT_KEYS.siteUrl, this.site.siteUrl, 'Where the site is served');
+    if (this.site.ciRole) output(OUTPUT_KEYS.ciRoleArn, this.site.ciRole.role.roleArn, 'Role for GitHub Actions (aws-actions/configure-aws-credentials role-to-assume)');
+    output(OUTPUT_KEYS.edgeFunctionVersionArn, this.site.edgeFunction.edgeArn, 'Published Lambda@Edge version (us-east-1)');
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * Checks the construct's props and applies their defaults, once. Every message names the prop,
+ * shows the value and says the fix. Unresolved tokens are skipped (they are known only at deploy).
+ */
+import { RemovalPolicy, Token } from 'aws-cdk-lib';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import {
+  behaviorTable, configProblem, DEFAULT_API_PATH_PATTERN, DEFAULT_ASSET_PATH_PATTERNS, DEFAULT_CSP, DEFAULT_EDGE_CONFIG,
+  pathPatternProblem, type Behavior, type ConfigName, type EdgeConfig,
+} from '../contracts/edge-config.ts';
+import type { CiRoleOptions, ShellfrontProps } from './props.ts';
+
+export class ShellfrontConfigError extends Error {
+  override readonly name = 'ShellfrontConfigError';
+}
+
+export const DEFAULT_ACCESS_LOG_RETENTION_DAYS = 90;
+export const DEFAULT_NONCURRENT_VERSION_DAYS = 30;
+export const DEFAULT_CI_REF = 'refs/heads/main';
+/** CloudFront's limit on one response-headers-policy CSP value. */
+export const MAX_CSP_LENGTH = 1783;
+
+export interface ResolvedProps {
+  readonly edgeConfig: EdgeConfig;
+  /** CloudFront's evaluation order; the API behavior only when there is an API domain. */
+  readonly behaviors: readonly Behavior[];
+  readonly apiDomain: string | undefined;
+  readonly apiPathPattern: string;
+  readonly assetPathPatterns: readonly string[];
+  readonly domainNames: readonly string[];
+  readonly certificateArn: string | undefined;
+  readonly priceClass: cloudfront.PriceClass;
+  readonly contentSecurityPolicy: string;
+  readonly webAclArn: string | undefined;
+  readonly accessLogs: boolean;
+  readonly accessLogRetentionDays: number;
+  readonly noncurrentVersionDays: number;
+  readonly bucketRemovalPolicy: RemovalPolicy;
+  readonly ciRole: Required<Omit<CiRoleOptions, 'environment' | 'oidcProviderArn'>> & CiRoleOptions | undefined;
+}
+
+const HOSTNAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/i;
+const WILDCARD_HOSTNAME = /^\*\.(.+)$/;
+const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[A-Za-z0-9-]+$/;
+const WEB_ACL_ARN = /^arn:aws[a-z-]*:wafv2:([a-z0-9-]+):\d{12}:(global|regional)\/webacl\/[A-Za-z0-9_-]+\/[A-Za-z0-9-]+$/;
+const OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/;
+const REPOSITORY = /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/;
+const GIT_REF = /^refs\/(heads|tags)\/[A-Za-z0-9._\/-]{1,200}$/;
+const ENVIRONMENT = /^[A-Za-z0-9._ -]{1,255}$/;
+
+function fail(message: string): never {
+  throw new ShellfrontConfigError(message);
+}
+
+const known = (value: string | undefined): value is string => value !== undefined && !Token.isUnresolved(value);
+
+function checkNumber(name: string, value: number, min: number, max: number): number {
+  if (!Token.isUnresolved(value) && (!Number.isInteger(value) || value < min || value > max)) {
+    fail(`${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function resolveEdgeConfig(props: ShellfrontProps): EdgeConfig {
+  const config: EdgeConfig = {
+    manifestKey: props.manifestKey ?? DEFAULT_EDGE_CONFIG.manifestKey,
+    manifestTtlSeconds: props.manifestTtlSeconds ?? DEFAULT_EDGE_CONFIG.manifestTtlSeconds,
+    shellCdnSeconds: props.shellCdnSeconds ?? DEFAULT_EDGE_CONFIG.shellCdnSeconds,
+    fetchTimeoutMs: props.fetchTimeoutMs ?? DEFAULT_EDGE_CONFIG.fetchTimeoutMs,
+  };
+  for (const name of Object.keys(config) as ConfigName[]) {
+    const problem = configProblem(name, config[name]);
+    if (problem) fail(problem);
+  }
+  return config;
+}
+
+function checkHostname(name: string, value: string, { wildcard = false } = {}): void {
+  if (!known(value)) return;
+  const bare = wildcard ? (WILDCARD_HOSTNAME.exec(value)?.[1] ?? value) : value;
+  if (!HOSTNAME.test(bare)) {
+    fail(`${name} must be a host name like "api.example.com" (no scheme, port or path), got ${JSON.stringify(value)}`);
+  }
+}
+
+function resolveCiRole(options: CiRoleOptions | undefined): ResolvedProps['ciRole'] {
+  if (!options) return undefined;
+  if (!REPOSITORY.test(options.repository)) {
+    fail(`ciRole.repository must be "owner/name" of a GitHub repository, got ${JSON.stringify(options.repository)}`);
+  }
+  const ref = options.ref ?? DEFAULT_CI_REF;
+  if (!GIT_REF.test(ref) || ref.includes('..')) {
+    fail(`ciRole.ref must be one exact git ref like "refs/heads/main" (no wildcards), got ${JSON.stringify(ref)}`);
+  }
+  if (options.environment !== undefined && !ENVIRONMENT.test(options.environment)) {
+    fail(`ciRole.environment must be a GitHub environment name like "production", got ${JSON.stringify(options.environment)}`);
+  }
+  if (known(options.oidcProviderArn) && !OIDC_PROVIDER_ARN.test(options.oidcProviderArn)) {
+    fail(
+      `ciRole.oidcProviderArn must be the ARN of the GitHub OIDC provider ` +
+        `(arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com), got ${JSON.stringify(options.oidcProviderArn)}`,
+    );
+  }
+  return { ...options, ref, allowPrune: options.allowPrune ?? false };
+}
+
+export function resolveProps(props: ShellfrontProps): ResolvedProps {
+  const edgeConfig = resolveEdgeConfig(props);
+
+  const apiPathPattern = props.apiPathPattern ?? DEFAULT_API_PATH_PATTERN;
+  const assetPathPatterns = props.assetPathPatterns ?? DEFAULT_ASSET_PATH_PATTERNS;
+  if (assetPathPatterns.length === 0) fail('assetPathPatterns must list at least one folder pattern, e.g. ["/assets/*"]');
+  for (const [name, pattern] of [['apiPathPattern', apiPathPattern], ...assetPathPatterns.map((p) => ['assetPathPatterns', p])]) {
+    const problem = pathPatternProblem(pattern);
+    if (problem) fail(`${name}: ${problem}`);
+  }
+  if (props.apiDomain !== undefined) checkHostname('apiDomain', props.apiDomain);
+  let behaviors: Behavior[];
+  try {
+    behaviors = behaviorTable({ apiPathPattern: props.apiDomain === undefined ? null : apiPathPattern, assetPathPatterns });
+  } catch (error) {
+    fail(`behaviors: ${(error as Error).message}`);
+  }
+
+  const domainNames = props.domainNames ?? [];
+  domainNames.forEach((name, index) => checkHostname(`domainNames[${index}]`, name, { wildcard: true }));
+  const duplicate = domainNames.find((name, index) => domainNames.indexOf(name) !== index);
+  if (duplicate) fail(`domainNames lists ${JSON.stringify(duplicate)} twice`);
+  const certificateArn = props.certificateArn;
+  if (domainNames.length > 0 && certificateArn === undefined) {
+    fail(`domainNames ${JSON.stringify(domainNames)} need certificateArn: an ACM certificate in us-east-1 that covers them`);
+  }
+  if (certificateArn !== undefined && domainNames.length === 0) {
+    fail('certificateArn is set but domainNames is empty: list the names the certificate covers, e.g. ["www.example.com"]');
+  }
+  if (known(certificateArn)) {
+    const region = CERTIFICATE_ARN.exec(certificateArn)?.[1];
+    if (!region) fail(`certificateArn must be an ACM certificate ARN, got ${JSON.stringify(certificateArn)}`);
+    if (region !== 'us-east-1') {
+      fail(
+        `certificateArn must be in us-east-1 (CloudFront only uses certificates from there), got one in ${region}: ` +
+          `request or import the certificate in us-east-1 (${JSON.stringify(certificateArn)})`,
+      );
+    }
+  }
+  if (props.hostedZone && domainNames.length === 0) fail('hostedZone is set but domainNames is empty: nothing to point at the distribution');
+  const zoneName = props.hostedZone?.zoneName.replace(/\.$/, '');
+  if (known(zoneName)) {
+    const outside = domainNames.filter((name) => known(name) && name !== zoneName && !name.endsWith(`.${zoneName}`));
+    if (outside.length > 0) fail(`domainNames ${JSON.stringify(outside)} are not inside the hosted zone ${JSON.stringify(zoneName)}`);
+  }
+
+  const contentSecurityPolicy = props.contentSecurityPolicy ?? DEFAULT_CSP;
+  if (known(contentSecurityPolicy)) {
+    // eslint-disable-next-line no-control-regex
+    if (contentSecurityPolicy.trim() === '' || /[\u0000-\u001f\u007f]/.test(contentSecurityPolicy)) {
+      fail(`contentSecurityPolicy must be one non-empty line, got ${JSON.stringify(contentSecurityPolicy)}`);
+    }
+    if (contentSecurityPolicy.length > MAX_CSP_LENGTH) {
+      fail(`contentSecurityPolicy is ${contentSecurityPolicy.length} characters; CloudFront allows ${MAX_CSP_LENGTH}`);
+    }
+  }
+
+  if (known(props.webAclArn)) {
+    const match = WEB_ACL_ARN.exec(props.webAclArn);
+    if (!match || match[1] !== 'us-east-1' || match[2] !== 'global') {
+      fail(
+        `webAclArn must be a WAFv2 web ACL with CLOUDFRONT scope (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>), ` +
+          `got ${JSON.stringify(props.webAclArn)}`,
+      );
+    }
+  }
+
+  return {
+    edgeConfig,
+    behaviors,
+    apiDomain: props.apiDomain,
+    apiPathPattern,
+    assetPathPatterns,
+    domainNames,
+    certificateArn,
+    priceClass: props.priceClass ?? cloudfront.PriceClass.PRICE_CLASS_ALL,
+    contentSecurityPolicy,
+    webAclArn: props.webAclArn,
+    accessLogs: props.accessLogs ?? true,
+    accessLogRetentionDays: checkNumber('accessLogRetentionDays', props.accessLogRetentionDays ?? DEFAULT_ACCESS_LOG_RETENTION_DAYS, 1, 3650),
+    noncurrentVersionDays: checkNumber('noncurrentVersionDays', props.noncurrentVersionDays ?? DEFAULT_NONCURRENT_VERSION_DAYS, 1, 3650),
+    bucketRemovalPolicy: props.bucketRemovalPolicy ?? RemovalPolicy.RETAIN,
+    ciRole: resolveCiRole(props.ciRole),
+  };
+}
