@@ -1,0 +1,95 @@
+/** rollback and prune refusals against a mocked S3: nothing is written when a check fails. */
+import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { nextManifest, validateReleaseRecord, type ReleaseRecord } from '../../contracts/release.ts';
+import { prune } from '../../cli/commands/prune.ts';
+import { rollback } from '../../cli/commands/rollback.ts';
+import { ConflictError, EXIT, IncompleteReleaseError, InputError } from '../../cli/errors.ts';
+import { body, s3Error } from './helpers.ts';
+
+const client = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+const s3 = mockClient(client);
+
+function record(id: string, assets: string[] = []): ReleaseRecord {
+  return validateReleaseRecord({
+    schema: 1,
+    id,
+    createdAt: `2026-11-2${id.slice(1)}T10:00:00.000Z`,
+    shell: '<!doctype html>',
+    assetPrefixes: ['assets/'],
+    assets: assets.map((path) => ({ path, size: 1, sha256: 'a'.repeat(64), contentType: 'text/javascript' })),
+    files: [],
+  });
+}
+
+const r1 = record('r1', ['assets/one-1234abcd.js']);
+const r2 = record('r2', ['assets/two-1234abcd.js']);
+
+beforeEach(() => {
+  s3.reset();
+  const manifest = nextManifest(r2, nextManifest(r1, undefined, new Date()), new Date());
+  s3.on(GetObjectCommand, { Key: 'manifest.json' }).resolves({ Body: body(JSON.stringify(manifest)), ETag: '"m2"' });
+  s3.on(GetObjectCommand, { Key: 'releases/r1.json' }).resolves({ Body: body(JSON.stringify(r1)), ETag: '"x"' });
+  s3.on(GetObjectCommand, { Key: 'releases/r2.json' }).resolves({ Body: body(JSON.stringify(r2)), ETag: '"y"' });
+  s3.on(ListObjectsV2Command, { Prefix: 'releases/r1' }).resolves({ Contents: [{ Key: 'releases/r1.json', Size: 10 }] });
+  s3.on(ListObjectsV2Command, { Prefix: 'assets/' }).resolves({ Contents: [{ Key: 'assets/one-1234abcd.js', Size: 1 }] });
+  s3.on(PutObjectCommand).resolves({});
+});
+
+describe('rollback (mocked S3)', () => {
+  it('switches to the previous release with If-Match on the manifest it read', async () => {
+    await expect(rollback({ client, bucket: 'site' })).resolves.toMatchObject({ release: 'r1', previous: 'r2', changed: true });
+    const put = s3.commandCalls(PutObjectCommand)[0]?.args[0].input;
+    expect(put).toMatchObject({ Key: 'manifest.json', IfMatch: '"m2"' });
+    expect(JSON.parse(put?.Body as string)).toMatchObject({ release: { id: 'r1' }, previous: ['r2'] });
+  });
+
+  it('refuses a target with missing assets and writes nothing (exit 5)', async () => {
+    s3.on(ListObjectsV2Command, { Prefix: 'assets/' }).resolves({ Contents: [] });
+    const error = await rollback({ client, bucket: 'site' }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(IncompleteReleaseError);
+    expect((error as IncompleteReleaseError).exitCode).toBe(EXIT.incomplete);
+    expect((error as Error).message).toMatch(/Refusing to roll back[\s\S]*missing: assets\/one-1234abcd\.js/);
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+
+  it('loses a race with a concurrent deploy with a ConflictError (412)', async () => {
+    s3.on(PutObjectCommand).rejects(s3Error('PreconditionFailed', 412));
+    await expect(rollback({ client, bucket: 'site' })).rejects.toBeInstanceOf(ConflictError);
+  });
+});
+
+describe('prune (mocked S3)', () => {
+  it('refuses to delete anything when a release record is unreadable', async () => {
+    s3.on(ListObjectsV2Command, { Prefix: 'releases/', Delimiter: '/' }).resolves({
+      Contents: [{ Key: 'releases/r1.json' }, { Key: 'releases/r2.json' }, { Key: 'releases/r0.json' }],
+    });
+    s3.on(GetObjectCommand, { Key: 'releases/r0.json' }).resolves({ Body: body('{"schema": 99}'), ETag: '"z"' });
+    const error = await prune({ client, bucket: 'site', keep: 1, olderThanMs: 0 }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toMatch(/Refusing to prune[\s\S]*releases\/r0\.json/);
+    expect(s3.commandCalls(DeleteObjectsCommand)).toHaveLength(0);
+  });
+
+  it('keeps the live release even beyond --keep, and every asset a kept release uses', async () => {
+    const manifest = nextManifest(r1, undefined, new Date());
+    s3.on(GetObjectCommand, { Key: 'manifest.json' }).resolves({ Body: body(JSON.stringify(manifest)), ETag: '"m1"' });
+    s3.on(ListObjectsV2Command, { Prefix: 'releases/', Delimiter: '/' }).resolves({
+      Contents: [{ Key: 'releases/r1.json' }, { Key: 'releases/r2.json' }],
+    });
+    s3.on(ListObjectsV2Command, { Prefix: 'assets/' }).resolves({
+      Contents: [
+        { Key: 'assets/one-1234abcd.js', Size: 1, LastModified: new Date(0) },
+        { Key: 'assets/two-1234abcd.js', Size: 1, LastModified: new Date(0) },
+        { Key: 'assets/old-1234abcd.js', Size: 1, LastModified: new Date(0) },
+      ],
+    });
+    s3.on(ListObjectsV2Command, { Prefix: 'releases/r2/' }).resolves({ Contents: [] });
+    s3.on(DeleteObjectsCommand).resolves({});
+    const result = await prune({ client, bucket: 'site', keep: 1, olderThanMs: 0 });
+    expect(result).toMatchObject({ live: 'r1', kept: ['r2', 'r1'], deletedReleases: [], deletedAssets: 1 });
+    const deleted = s3.commandCalls(DeleteObjectsCommand).flatMap((call) => call.args[0].input.Delete?.Objects?.map((o) => o.Key));
+    expect(deleted).toEqual(['assets/old-1234abcd.js']);
+  });
+});
