@@ -5,10 +5,11 @@
  * Host changes (to the origin's), and Via / X-Forwarded-For are added.
  */
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { headerListFromRaw, withSecurityHeaders } from './edge-response.ts';
 
 export interface ApiProxyOptions {
-  /** The API origin, e.g. http://127.0.0.1:8081. */
+  /** The API origin, e.g. http://127.0.0.1:8081 (http or https). */
   readonly origin: string;
   readonly securityHeaders: Readonly<Record<string, string>>;
 }
@@ -24,7 +25,8 @@ export function proxyToApi(req: IncomingMessage, res: ServerResponse, target: st
   headers.push(['Via', '1.1 shellfront-local (CloudFront)']);
 
   return new Promise<number>((resolve) => {
-    const upstream = httpRequest(
+    const request = origin.protocol === 'https:' ? httpsRequest : httpRequest;
+    const upstream = request(
       { hostname: origin.hostname, port: origin.port, method: req.method, path: target, headers: headers.flat() },
       (answer) => {
         const status = answer.statusCode ?? 502;

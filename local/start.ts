@@ -4,6 +4,7 @@
  *   --port <n>        the edge (PORT, default 8080)     --api-port <n>  the sample API (API_PORT, 8081)
  *   --s3-port <n>     s3rver (S3_PORT, 4569)            --data <dir>    s3rver's data (SHELLFRONT_DATA, .shellfront)
  *   --ttl <seconds>   manifest TTL of the handler (SHELLFRONT_TTL, 2)   --quiet  no request log
+ *   --api-origin <url>  send /api/* to your own API (API_ORIGIN) instead of the sample API
  * Port 0 picks a free port. Writes <data>/local.json (what runs where) while running.
  */
 import { rmSync, writeFileSync } from 'node:fs';
@@ -31,6 +32,7 @@ const { values } = parseArgs({
     dist: { type: 'string' },
     port: { type: 'string' },
     'api-port': { type: 'string' },
+    'api-origin': { type: 'string' },
     's3-port': { type: 'string' },
     data: { type: 'string' },
     ttl: { type: 'string' },
@@ -42,6 +44,10 @@ const { values } = parseArgs({
 const ttlText = values.ttl ?? process.env.SHELLFRONT_TTL ?? '2';
 const ttlProblem = configProblem('manifestTtlSeconds', ttlText);
 if (ttlProblem) fail(`--ttl: ${ttlProblem}`);
+const apiOrigin = values['api-origin'] ?? process.env.API_ORIGIN;
+if (apiOrigin !== undefined && !/^https?:\/\/[^/?#]+\/?$/.test(apiOrigin)) {
+  fail(`--api-origin must be an origin like http://127.0.0.1:3000 (no path), got ${JSON.stringify(apiOrigin)}`);
+}
 const dataDir = resolve(values.data ?? process.env.SHELLFRONT_DATA ?? resolve(PROJECT_ROOT, '.shellfront'));
 const show = (path: string) => (path.startsWith(PROJECT_ROOT) ? relative(process.cwd(), path) || '.' : path);
 
@@ -52,6 +58,7 @@ try {
     ...(values.dist ? { dist: resolve(values.dist) } : {}),
     edgePort: port('--port / PORT', values.port ?? process.env.PORT, 8080),
     apiPort: port('--api-port / API_PORT', values['api-port'] ?? process.env.API_PORT, 8081),
+    ...(apiOrigin ? { apiOrigin } : {}),
     s3Port: port('--s3-port / S3_PORT', values['s3-port'] ?? process.env.S3_PORT, 4569),
     manifestTtlSeconds: Number(ttlText),
     log: (line) => console.log(line),
@@ -69,7 +76,7 @@ const envLine = Object.entries(env).map(([name, value]) => `${name}=${value}`).j
 console.log(`
 shellfront is running on loopback:
   edge     ${edge.url}   ← open this (behaviors: /api/* → API, /assets/* → S3, the rest → the edge handler)
-  api      ${api.url}   the sample API (the separate origin behind /api/*)
+  api      ${api.url}   ${api.sample ? 'the sample API' : 'your API'} (the separate origin behind /api/*)
   s3       ${s3.endpoint}   s3rver, bucket ${bucket}, data in ${show(dataDir)}
   handler  ${show(system.handlerBundle)}, manifest TTL ${config.manifestTtlSeconds} s (${CONFIG_HEADERS.manifestTtlSeconds})
   release  ${release.id} ${release.deployed ? `(just deployed from ${show(system.dist)})` : `(already live from ${show(system.dist)}, not redeployed)`}

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { behaviorTable, configHeaders, DEFAULT_EDGE_CONFIG, securityHeaders, type EdgeConfig } from '../contracts/edge-config.ts';
 import { PROJECT_ROOT } from '../scripts/edge-bundle.ts';
-import { startApiServer, type RunningApiServer } from './api-server.ts';
+import { startApiServer } from './api-server.ts';
 import { isSameBuild, liveManifest, runCli } from './deploy.ts';
 import { startLocalEdge, type RunningEdge } from './edge-server.ts';
 import { ensureHandlerBundle, loadHandler } from './handler-bundle.ts';
@@ -26,6 +26,8 @@ export interface LocalSystemOptions {
   /** 0 picks a free port. */
   readonly edgePort: number;
   readonly apiPort: number;
+  /** An API of your own for /api/* (http or https URL) instead of the sample API. */
+  readonly apiOrigin?: string;
   readonly s3Port: number;
   readonly manifestTtlSeconds: number;
   /** Progress lines (deploy output, what was built). */
@@ -36,7 +38,8 @@ export interface LocalSystemOptions {
 
 export interface LocalSystem {
   readonly edge: RunningEdge;
-  readonly api: RunningApiServer;
+  /** Where /api/* goes; `sample` when it is the sample API this start runs. */
+  readonly api: { readonly url: string; readonly sample: boolean };
   readonly s3: RunningS3Server;
   readonly bucket: string;
   readonly dist: string;
@@ -74,8 +77,14 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
 
     const s3 = await startS3Server({ directory: join(options.dataDir, 's3'), buckets: [LOCAL_BUCKET], port: options.s3Port });
     stops.push(() => s3.stop());
-    const api = await startApiServer({ port: options.apiPort });
-    stops.push(() => api.stop());
+    let api: LocalSystem['api'];
+    if (options.apiOrigin) {
+      api = { url: options.apiOrigin.replace(/\/+$/, ''), sample: false };
+    } else {
+      const sample = await startApiServer({ port: options.apiPort });
+      stops.push(() => sample.stop());
+      api = { url: sample.url, sample: true };
+    }
 
     const origin = new S3Origin({ endpoint: s3.endpoint, bucket: LOCAL_BUCKET, region: LOCAL_REGION, credentials: S3RVER_CREDENTIALS });
     let manifest = await liveManifest(origin);
