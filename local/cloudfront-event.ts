@@ -45,12 +45,20 @@ export interface ViewerRequest {
   readonly requestId: string;
 }
 
+/**
+ * The distribution's default root object, as the stack sets it (infra/distribution.ts): CloudFront
+ * rewrites a request for exactly `/` to it before the origin-request function runs.
+ */
+export const DEFAULT_ROOT_OBJECT = 'index.html';
+
 export interface S3OriginOptions {
   readonly bucket: string;
   readonly region: string;
   /** The config headers (contracts/edge-config.ts configHeaders()). */
   readonly customHeaders: Readonly<Record<string, string>>;
   readonly distributionDomainName: string;
+  /** `null` for a distribution without one. @default DEFAULT_ROOT_OBJECT */
+  readonly defaultRootObject?: string | null;
 }
 
 /** `<bucket>.s3.<region>.amazonaws.com`: the handler reads the bucket and region from it. */
@@ -79,7 +87,10 @@ export function splitTarget(url: string): { uri: string; querystring: string } {
  */
 export function originRequestEvent(viewer: ViewerRequest, origin: S3OriginOptions): OriginRequestEvent {
   const domainName = s3OriginDomain(origin.bucket, origin.region);
-  const { uri, querystring } = splitTarget(viewer.url);
+  const target = splitTarget(viewer.url);
+  const rootObject = origin.defaultRootObject === undefined ? DEFAULT_ROOT_OBJECT : origin.defaultRootObject;
+  const uri = target.uri === '/' && rootObject ? `/${rootObject}` : target.uri;
+  const { querystring } = target;
   return {
     Records: [
       {

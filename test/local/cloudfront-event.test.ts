@@ -65,6 +65,12 @@ describe('originRequestEvent', () => {
     expect(customHeaders?.[CONFIG_HEADERS.manifestTtlSeconds]).toEqual([{ key: CONFIG_HEADERS.manifestTtlSeconds, value: '2' }]);
   });
 
+  it('rewrites exactly "/" to the default root object, as the distribution does', () => {
+    expect(originRequestEvent({ ...viewer, url: '/?a=1' }, origin).Records[0].cf.request).toMatchObject({ uri: '/index.html', querystring: 'a=1' });
+    expect(originRequestEvent({ ...viewer, url: '/runs/' }, origin).Records[0].cf.request.uri).toBe('/runs/');
+    expect(originRequestEvent({ ...viewer, url: '/' }, { ...origin, defaultRootObject: null }).Records[0].cf.request.uri).toBe('/');
+  });
+
   it('keeps the method (HEAD reaches the handler as HEAD)', () => {
     expect(originRequestEvent({ ...viewer, method: 'HEAD' }, origin).Records[0].cf.request.method).toBe('HEAD');
   });

@@ -25,7 +25,7 @@ async function handler(event: OriginRequestEvent): Promise<CfRequest | CfRespons
   if (request.uri === '/favicon.svg') return { ...request, uri: '/releases/r1/favicon.svg' };
   if (request.uri === '/throws') throw new Error('boom');
   if (request.uri === '/invalid') return { status: 'two hundred' };
-  if (/\.[a-z0-9]+$/i.test(request.uri)) {
+  if (/\.[a-z0-9]+$/i.test(request.uri) && request.uri !== '/index.html') {
     return { status: '404', headers: { 'content-type': [{ key: 'Content-Type', value: 'text/plain' }] }, body: 'Not found' };
   }
   return {
@@ -155,6 +155,7 @@ describe('default behavior (the handler)', () => {
 
   it('applies the security headers over what the handler set', async () => {
     const response = await fetch(`${edge.url}/`);
+    expect(await response.text()).toContain('shell for /index.html');
     expectSecurityHeaders(response);
   });
 
