@@ -16,11 +16,14 @@ import { acknowledgeWildcardResource } from './nag.ts';
 export const EDGE_REGION = 'us-east-1';
 
 /**
- * Memory sets the CPU share, and a cold start is mostly CPU-bound module evaluation (the bundle
- * is parsed and evaluated before the first request; the manifest GET is I/O). MEMORY_RATIONALE
- * in docs/stack.md has the figures this number was chosen with.
+ * Memory buys CPU (1,769 MB = one vCPU) and a cold start is mostly CPU: evaluating the 25 KB
+ * bundle takes ~8 ms on a full core here, and bench/results/edge.json measures the whole cold
+ * start (import + SigV4-signed manifest GET + first render, loopback S3) at ~130 ms over a bare
+ * `node -e ''`. At 128 MB (~1/14 vCPU) the CPU part would stretch ~14x, past a second; at 1,024 MB
+ * (~0.58 vCPU) it is ~1.7x. Cost barely moves: a warm request runs in microseconds and is billed
+ * the 1 ms minimum, ~$0.05 per million at 1,024 MB against the $0.60 per million request fee.
  */
-export const EDGE_MEMORY_MB = 512;
+export const EDGE_MEMORY_MB = 1024;
 
 export interface ShellFunctionProps {
   /**
