@@ -42,17 +42,21 @@ export interface HandlerEnvironment {
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
 }
 
+let containers = 0;
+
 /**
  * Imports the bundle and returns its `handler`. The environment is set BEFORE the import (as
- * Lambda does), so a bundle that reads it at load time sees it too. One module instance per
- * process: like one warm Lambda container.
+ * Lambda does), so a bundle that reads it at load time sees it too. Each call imports a fresh
+ * module instance (a new "container", with empty caches), so a second local system in the same
+ * process never talks to the first one's S3 endpoint.
  */
 export async function loadHandler(path: string, environment: HandlerEnvironment): Promise<EdgeHandler> {
   process.env.AWS_ENDPOINT_URL_S3 = environment.endpoint;
   process.env.AWS_ACCESS_KEY_ID = environment.credentials.accessKeyId;
   process.env.AWS_SECRET_ACCESS_KEY = environment.credentials.secretAccessKey;
   delete process.env.AWS_SESSION_TOKEN;
-  const module = (await import(pathToFileURL(path).href)) as { handler?: unknown };
+  containers += 1;
+  const module = (await import(`${pathToFileURL(path).href}?container=${containers}`)) as { handler?: unknown };
   if (typeof module.handler !== 'function') throw new Error(`${path} does not export a handler function`);
   return module.handler as EdgeHandler;
 }
