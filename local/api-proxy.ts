@@ -6,6 +6,7 @@
  */
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { pipeline } from 'node:stream';
 import { headerListFromRaw, withSecurityHeaders } from './edge-response.ts';
 
 export interface ApiProxyOptions {
@@ -31,12 +32,7 @@ export function proxyToApi(req: IncomingMessage, res: ServerResponse, target: st
       (answer) => {
         const status = answer.statusCode ?? 502;
         res.writeHead(status, answer.statusMessage, withSecurityHeaders(headerListFromRaw(answer.rawHeaders), options.securityHeaders).flat());
-        answer.pipe(res);
-        answer.once('end', () => resolve(status));
-        answer.once('error', () => {
-          res.destroy();
-          resolve(status);
-        });
+        pipeline(answer, res, () => resolve(status));
       },
     );
     upstream.once('error', (error) => {

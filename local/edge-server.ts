@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream';
 import { matchBehavior, type Behavior } from '../contracts/edge-config.ts';
 import { proxyToApi } from './api-proxy.ts';
 import { isCfResponse, originRequestEvent, type EdgeHandler } from './cloudfront-event.ts';
@@ -52,7 +53,8 @@ function sendText(res: ServerResponse, status: number, text: string, security: R
 
 function streamOrigin(res: ServerResponse, origin: OriginResponse, security: Readonly<Record<string, string>>): void {
   res.writeHead(origin.status, withSecurityHeaders(origin.headers, security).flat());
-  origin.body.pipe(res);
+  // pipeline, not pipe: a viewer that goes away also releases the S3 response.
+  pipeline(origin.body, res, () => {});
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, options: LocalEdgeOptions): Promise<Outcome> {
