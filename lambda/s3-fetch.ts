@@ -1,17 +1,14 @@
 /**
- * The handler's one S3 call: a SigV4-signed (conditional) GET of the manifest, with aws4fetch's
- * signer over Node's fetch. No SDK: the whole of @aws-sdk/client-s3 would add ~590 KB to the
- * bundle and ~160-200 ms to a cold start for this single request (see docs/handler.md).
+ * The handler's one S3 call: a SigV4-signed (conditional) GET of the manifest over node:https.
+ * No SDK and no fetch: @aws-sdk/client-s3 would add ~550 KB to the bundle and ~100 ms to a cold
+ * start for this single request, and fetch/WebCrypto (aws4fetch) ~20-40 ms (docs/handler.md).
  */
-import { AwsV4Signer } from 'aws4fetch';
 import { MAX_RECORD_BYTES } from '../contracts/release.ts';
 import type { ManifestFetcher, ManifestFetchResult } from './core/manifest-cache.ts';
+import { nodeHttpGet, type HttpAnswer, type HttpGet } from './http-get.ts';
+import { signRequest, type SigningCredentials } from './sigv4.ts';
 
-export interface S3Credentials {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken?: string;
-}
+export type S3Credentials = SigningCredentials;
 
 export interface S3Location {
   readonly bucket: string;
@@ -19,8 +16,6 @@ export interface S3Location {
   /** `AWS_ENDPOINT_URL_S3`: a local S3 server, addressed path-style. */
   readonly endpoint?: string;
 }
-
-export type FetchFunction = (url: string, init: RequestInit) => Promise<Response>;
 
 export class S3RequestError extends Error {
   override readonly name = 'S3RequestError';
@@ -59,64 +54,52 @@ function errorCode(body: string): string | undefined {
   return /<Code>([^<]{1,100})<\/Code>/.exec(body)?.[1];
 }
 
-/** One signer per bucket+region (it caches its derived signing keys). */
+/** One reader per container per bucket+region; `get` and `now` are injectable for tests. */
 export class S3ObjectReader {
-  private readonly signingCache = new Map<string, ArrayBuffer>();
-
   constructor(
     private readonly location: S3Location,
     private readonly credentials: S3Credentials | undefined,
-    private readonly fetchImpl: FetchFunction = (url, init) => fetch(url, init),
+    private readonly get: HttpGet = nodeHttpGet,
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** A ManifestFetcher for `key` in this bucket. */
   manifestFetcher(key: string): ManifestFetcher {
-    const url = objectUrl(this.location, key);
-    return (request) => this.get(url, request.etag, request.timeoutMs);
+    const url = new URL(objectUrl(this.location, key));
+    return (request) => this.fetch(url, request.etag, request.timeoutMs);
   }
 
-  private async get(url: string, etag: string | undefined, timeoutMs: number): Promise<ManifestFetchResult> {
+  private async fetch(url: URL, etag: string | undefined, timeoutMs: number): Promise<ManifestFetchResult> {
     if (!this.credentials) {
       throw new S3RequestError('no AWS credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set', 'NoCredentials');
     }
-    const signer = new AwsV4Signer({
+    const headers = signRequest({
       method: 'GET',
       url,
       headers: etag ? { 'if-none-match': etag } : {},
-      ...this.credentials,
-      service: 's3',
       region: this.location.region,
-      cache: this.signingCache,
+      service: 's3',
+      credentials: this.credentials,
+      date: new Date(this.now()),
     });
-    const signed = await signer.sign();
     const signal = AbortSignal.timeout(timeoutMs);
+    let answer: HttpAnswer;
     try {
-      const response = await this.fetchImpl(signed.url.toString(), { method: 'GET', headers: signed.headers, signal });
-      return await this.read(response);
+      answer = await this.get(url, { headers, signal, maxBytes: MAX_RECORD_BYTES });
     } catch (error) {
-      if (error instanceof S3RequestError) throw error;
-      if (signal.aborted) throw new S3RequestError(`GET ${url} timed out after ${timeoutMs} ms`, 'Timeout', undefined, { cause: error });
-      throw new S3RequestError(`GET ${url} failed: ${(error as Error).message}`, 'NetworkError', undefined, { cause: error });
+      const what = `GET ${url.origin}${url.pathname}`;
+      if ((error as { code?: unknown }).code === 'TooLarge') {
+        throw new S3RequestError((error as Error).message, 'TooLarge', undefined, { cause: error });
+      }
+      if (signal.aborted) throw new S3RequestError(`${what} timed out after ${timeoutMs} ms`, 'Timeout', undefined, { cause: error });
+      throw new S3RequestError(`${what} failed: ${(error as Error).message}`, 'NetworkError', undefined, { cause: error });
     }
+    return this.interpret(answer);
   }
 
-  private async read(response: Response): Promise<ManifestFetchResult> {
-    const { status } = response;
-    if (status === 304) {
-      await response.body?.cancel();
-      return { kind: 'not-modified' };
-    }
-    if (status === 200) {
-      const length = Number(response.headers.get('content-length') ?? Number.NaN);
-      if (length > MAX_RECORD_BYTES) {
-        await response.body?.cancel();
-        throw new S3RequestError(`the manifest is ${length} bytes; the limit is ${MAX_RECORD_BYTES}`, 'TooLarge', status);
-      }
-      const etag = response.headers.get('etag');
-      const text = await response.text();
-      return { kind: 'body', text, ...(etag ? { etag } : {}) };
-    }
-    const body = await response.text().catch(() => '');
+  private interpret({ status, headers, body }: HttpAnswer): ManifestFetchResult {
+    if (status === 304) return { kind: 'not-modified' };
+    if (status === 200) return { kind: 'body', text: body, ...(headers.etag ? { etag: headers.etag } : {}) };
     const code = errorCode(body) ?? `Http${status}`;
     if (status === 404 && (code === 'NoSuchKey' || code === 'Http404')) return { kind: 'missing' };
     throw new S3RequestError(`S3 answered ${status} ${code}`, code, status);

@@ -10,8 +10,9 @@ import { ManifestCache } from '../core/manifest-cache.ts';
 import { unavailable } from '../core/responses.ts';
 import { prepareRelease, type PreparedRelease } from '../core/shell.ts';
 import type { ManifestLookup } from '../core/types.ts';
+import type { HttpGet } from '../http-get.ts';
 import { errorFields, type Logger } from '../log.ts';
-import { credentialsFromEnv, S3ObjectReader, type FetchFunction } from '../s3-fetch.ts';
+import { credentialsFromEnv, S3ObjectReader } from '../s3-fetch.ts';
 import { toCloudFrontResponse, toCloudFrontResult, toPlainRequest } from './adapter.ts';
 import { originOf, type OriginInfo } from './origin.ts';
 import type { CloudFrontRequestEvent, CloudFrontRequestResult } from './types.ts';
@@ -20,7 +21,8 @@ export interface EdgeDependencies {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly now: () => number;
   readonly log: Logger;
-  readonly fetch?: FetchFunction;
+  /** The HTTP GET used for S3 (tests inject a fake; default node:http/https). */
+  readonly httpGet?: HttpGet;
 }
 
 export type EdgeHandler = (event: CloudFrontRequestEvent) => Promise<CloudFrontRequestResult>;
@@ -57,7 +59,7 @@ export function createEdgeHandler(deps: EdgeDependencies): EdgeHandler {
     let reader = readers.get(readerKey);
     if (!reader) {
       const location = { bucket: origin.bucket, region: origin.region, ...(endpoint ? { endpoint } : {}) };
-      reader = new S3ObjectReader(location, credentialsFromEnv(deps.env), deps.fetch);
+      reader = new S3ObjectReader(location, credentialsFromEnv(deps.env), deps.httpGet, deps.now);
       readers.set(readerKey, reader);
     }
     const cacheKey = `${readerKey}\u0000${config.manifestKey}`;

@@ -13,7 +13,7 @@ function setup(env: Record<string, string | undefined> = ENV) {
   const s3 = fakeS3();
   const clock = manualClock();
   const logger = capturingLogger();
-  const handler = createEdgeHandler({ env, now: clock.now, log: logger.log, fetch: s3.fetch });
+  const handler = createEdgeHandler({ env, now: clock.now, log: logger.log, httpGet: s3.get });
   return { s3, clock, logger, handler };
 }
 

@@ -9,7 +9,7 @@ import {
   type ReleaseRecord,
 } from '../../contracts/release.ts';
 import type { CloudFrontHeaders, CloudFrontRequestEvent } from '../../lambda/edge/types.ts';
-import type { FetchFunction } from '../../lambda/s3-fetch.ts';
+import { BodyTooLargeError, type HttpAnswer, type HttpGet, type HttpGetOptions } from '../../lambda/http-get.ts';
 
 const FIXTURES = new URL('../fixtures/cloudfront/', import.meta.url);
 const S3_EVENT = JSON.parse(readFileSync(new URL('origin-request-s3.json', FIXTURES), 'utf8')) as CloudFrontRequestEvent;
@@ -88,20 +88,43 @@ export interface FakeS3Call {
   readonly headers: Headers;
 }
 
+/** Turns a fetch-style Response into what the handler's HttpGet returns, enforcing `maxBytes`. */
+export async function toHttpAnswer(response: Response, url: URL, maxBytes: number): Promise<HttpAnswer> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  const length = Number(headers['content-length'] ?? Number.NaN);
+  if (length > maxBytes) throw new BodyTooLargeError(url, maxBytes, length);
+  const body = await response.text();
+  if (Buffer.byteLength(body) > maxBytes) throw new BodyTooLargeError(url, maxBytes);
+  return { status: response.status, headers, body };
+}
+
+type Responder = (call: FakeS3Call, options: HttpGetOptions) => Promise<Response> | Response;
+
+/** An HttpGet that records each call and answers with `respond` (fetch-style Responses). */
+export function recordingGet(respond: Responder) {
+  const calls: FakeS3Call[] = [];
+  const get: HttpGet = async (url, options) => {
+    const call = { url: url.href, headers: new Headers(options.headers) };
+    calls.push(call);
+    return toHttpAnswer(await respond(call, options), url, options.maxBytes);
+  };
+  return { calls, get };
+}
+
 /**
- * An in-memory S3 behind an injected fetch: GET by path-style or virtual-hosted URL, ETags,
- * If-None-Match ⇒ 304, NoSuchKey ⇒ 404. `respond` overrides the next answers (errors, delays).
+ * An in-memory S3 behind an injected HttpGet: GET by path-style or virtual-hosted URL, ETags,
+ * If-None-Match ⇒ 304, NoSuchKey ⇒ 404. `respond` overrides the answers (errors, delays).
  */
 export function fakeS3() {
   const objects = new Map<string, { text: string; etag: string }>();
-  const calls: FakeS3Call[] = [];
   let version = 0;
-  let override: ((call: FakeS3Call, init: RequestInit) => Promise<Response> | Response) | undefined;
-  const fetch: FetchFunction = async (url, init) => {
-    const call = { url, headers: new Headers(init.headers) };
-    calls.push(call);
-    if (override) return override(call, init);
-    const { hostname, pathname } = new URL(url);
+  let override: Responder | undefined;
+  const serve: Responder = (call, options) => {
+    if (override) return override(call, options);
+    const { hostname, pathname } = new URL(call.url);
     // Virtual-hosted (<bucket>.s3.…): the path is the key; path-style: /<bucket>/<key>.
     const path = hostname.includes('.s3.') ? pathname.slice(1) : pathname.replace(/^\/[^/]+\//, '');
     const object = objects.get(decodeURIComponent(path));
@@ -110,8 +133,9 @@ export function fakeS3() {
     const headers = { etag: object.etag, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(object.text)) };
     return new Response(object.text, { status: 200, headers });
   };
+  const { calls, get } = recordingGet(serve);
   return {
-    fetch,
+    get,
     calls,
     objects,
     put(key: string, value: unknown): string {
@@ -120,7 +144,7 @@ export function fakeS3() {
       objects.set(key, { text: typeof value === 'string' ? value : JSON.stringify(value), etag });
       return etag;
     },
-    respond(handler: typeof override): void {
+    respond(handler: Responder | undefined): void {
       override = handler;
     },
   };

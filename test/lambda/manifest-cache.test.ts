@@ -12,7 +12,7 @@ function setup(fetcher?: ManifestFetcher) {
   const s3 = fakeS3();
   const clock = manualClock();
   const logger = capturingLogger();
-  const reader = new S3ObjectReader({ bucket: 'site', region: 'eu-west-1' }, CREDENTIALS, s3.fetch);
+  const reader = new S3ObjectReader({ bucket: 'site', region: 'eu-west-1' }, CREDENTIALS, s3.get);
   const cache = new ManifestCache<PreparedRelease>({
     fetch: fetcher ?? reader.manifestFetcher('manifest.json'),
     accept: (text) => prepareRelease(parseManifest(text)),

@@ -15,7 +15,7 @@ function handler() {
   const s3 = fakeS3();
   s3.put('manifest.json', makeManifest(release));
   const clock = manualClock();
-  return createEdgeHandler({ env: { AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b' }, now: clock.now, log: () => {}, fetch: s3.fetch });
+  return createEdgeHandler({ env: { AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b' }, now: clock.now, log: () => {}, httpGet: s3.get });
 }
 
 const piece = fc.constantFrom(

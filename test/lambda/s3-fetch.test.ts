@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { credentialsFromEnv, objectUrl, S3ObjectReader, S3RequestError, type FetchFunction } from '../../lambda/s3-fetch.ts';
+import type { HttpGet } from '../../lambda/http-get.ts';
+import { credentialsFromEnv, objectUrl, S3ObjectReader, S3RequestError } from '../../lambda/s3-fetch.ts';
+import { recordingGet } from './helpers.ts';
 
 const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token-1' };
+const location = { bucket: 'site', region: 'eu-west-1' };
+const NOW = Date.parse('2026-11-23T10:00:00Z');
 
-function recorder(answer: () => Response | Promise<Response>) {
-  const calls: Array<{ url: string; headers: Headers; signal?: AbortSignal | null }> = [];
-  const fetch: FetchFunction = async (url, init) => {
-    calls.push({ url, headers: new Headers(init.headers), signal: init.signal });
-    return answer();
-  };
-  return { calls, fetch };
+function reader(get: HttpGet, credentials: typeof CREDENTIALS | null = CREDENTIALS) {
+  return new S3ObjectReader(location, credentials ?? undefined, get, () => NOW);
 }
 
 describe('objectUrl', () => {
@@ -35,28 +34,34 @@ describe('credentialsFromEnv', () => {
 });
 
 describe('S3ObjectReader', () => {
-  const location = { bucket: 'site', region: 'eu-west-1' };
-
-  it('sends one SigV4-signed conditional GET with a timeout signal', async () => {
-    const { calls, fetch } = recorder(() => new Response('{}', { status: 200, headers: { etag: '"e2"' } }));
-    const get = new S3ObjectReader(location, CREDENTIALS, fetch).manifestFetcher('manifest.json');
-    expect(await get({ etag: '"e1"', timeoutMs: 1000 })).toEqual({ kind: 'body', text: '{}', etag: '"e2"' });
+  it('sends one SigV4-signed conditional GET with a timeout signal and the 5 MB cap', async () => {
+    let seen: { signal: AbortSignal; maxBytes: number } | undefined;
+    const { calls, get } = recordingGet((_call, options) => {
+      seen = options;
+      return new Response('{}', { status: 200, headers: { etag: '"e2"' } });
+    });
+    expect(await reader(get).manifestFetcher('manifest.json')({ etag: '"e1"', timeoutMs: 1000 })).toEqual({
+      kind: 'body',
+      text: '{}',
+      etag: '"e2"',
+    });
     expect(calls).toHaveLength(1);
-    const { url, headers, signal } = calls[0]!;
+    const { url, headers } = calls[0]!;
     expect(url).toBe('https://site.s3.eu-west-1.amazonaws.com/manifest.json');
     expect(headers.get('if-none-match')).toBe('"e1"');
+    expect(headers.get('host')).toBe('site.s3.eu-west-1.amazonaws.com');
     expect(headers.get('authorization')).toMatch(
-      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/s3\/aws4_request, SignedHeaders=[a-z0-9;-]*host[a-z0-9;-]*, Signature=[0-9a-f]{64}$/,
+      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/20261123\/eu-west-1\/s3\/aws4_request, SignedHeaders=host;if-none-match;x-amz-content-sha256;x-amz-date;x-amz-security-token, Signature=[0-9a-f]{64}$/,
     );
-    expect(headers.get('x-amz-date')).toMatch(/^\d{8}T\d{6}Z$/);
-    expect(headers.get('x-amz-content-sha256')).toBe('UNSIGNED-PAYLOAD');
+    expect(headers.get('x-amz-date')).toBe('20261123T100000Z');
     expect(headers.get('x-amz-security-token')).toBe('token-1');
-    expect(signal).toBeInstanceOf(AbortSignal);
+    expect(seen?.signal).toBeInstanceOf(AbortSignal);
+    expect(seen?.maxBytes).toBe(5 * 1024 * 1024);
   });
 
   it('sends no If-None-Match on the first GET', async () => {
-    const { calls, fetch } = recorder(() => new Response('{}', { status: 200 }));
-    await new S3ObjectReader(location, CREDENTIALS, fetch).manifestFetcher('manifest.json')({ timeoutMs: 1000 });
+    const { calls, get } = recordingGet(() => new Response('{}', { status: 200 }));
+    await reader(get).manifestFetcher('manifest.json')({ timeoutMs: 1000 });
     expect(calls[0]!.headers.has('if-none-match')).toBe(false);
   });
 
@@ -65,8 +70,8 @@ describe('S3ObjectReader', () => {
     [404, '<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>', { kind: 'missing' }],
     [404, '', { kind: 'missing' }],
   ])('maps %i to %j', async (status, body, expected) => {
-    const { fetch } = recorder(() => new Response(status === 304 ? null : body, { status }));
-    expect(await new S3ObjectReader(location, CREDENTIALS, fetch).manifestFetcher('m.json')({ timeoutMs: 1000 })).toEqual(expected);
+    const { get } = recordingGet(() => new Response(status === 304 ? null : body, { status }));
+    expect(await reader(get).manifestFetcher('m.json')({ timeoutMs: 1000 })).toEqual(expected);
   });
 
   it.each([
@@ -75,35 +80,37 @@ describe('S3ObjectReader', () => {
     [500, '<Error><Code>InternalError</Code></Error>', 'InternalError'],
     [502, 'Bad Gateway', 'Http502'],
   ])('throws an S3RequestError for %i (%s)', async (status, body, code) => {
-    const { fetch } = recorder(() => new Response(body, { status }));
-    const get = new S3ObjectReader(location, CREDENTIALS, fetch).manifestFetcher('m.json');
-    await expect(get({ timeoutMs: 1000 })).rejects.toMatchObject({ name: 'S3RequestError', code, status });
+    const { get } = recordingGet(() => new Response(body, { status }));
+    await expect(reader(get).manifestFetcher('m.json')({ timeoutMs: 1000 })).rejects.toMatchObject({ name: 'S3RequestError', code, status });
   });
 
-  it('refuses a body over 5 MB from its Content-Length without reading it', async () => {
-    const { fetch } = recorder(() => new Response('{}', { status: 200, headers: { 'content-length': String(6 * 1024 * 1024) } }));
-    const get = new S3ObjectReader(location, CREDENTIALS, fetch).manifestFetcher('m.json');
-    await expect(get({ timeoutMs: 1000 })).rejects.toMatchObject({ code: 'TooLarge' });
+  it('reports a body over 5 MB as TooLarge', async () => {
+    const { get } = recordingGet(() => new Response('{}', { status: 200, headers: { 'content-length': String(6 * 1024 * 1024) } }));
+    await expect(reader(get).manifestFetcher('m.json')({ timeoutMs: 1000 })).rejects.toMatchObject({ code: 'TooLarge' });
   });
 
   it('times out a hanging request', async () => {
-    const fetch: FetchFunction = (_url, init) =>
-      new Promise((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(init.signal?.reason)));
-    const get = new S3ObjectReader(location, CREDENTIALS, fetch).manifestFetcher('m.json');
-    await expect(get({ timeoutMs: 50 })).rejects.toMatchObject({ code: 'Timeout', message: expect.stringContaining('50 ms') });
+    const get: HttpGet = (_url, options) =>
+      new Promise((_resolve, reject) => options.signal.addEventListener('abort', () => reject(options.signal.reason)));
+    await expect(reader(get).manifestFetcher('m.json')({ timeoutMs: 50 })).rejects.toMatchObject({
+      code: 'Timeout',
+      message: expect.stringContaining('50 ms'),
+    });
   });
 
   it('wraps network errors', async () => {
-    const fetch: FetchFunction = () => Promise.reject(new TypeError('fetch failed'));
-    const get = new S3ObjectReader(location, CREDENTIALS, fetch).manifestFetcher('m.json');
-    await expect(get({ timeoutMs: 1000 })).rejects.toMatchObject({ code: 'NetworkError' });
+    const get: HttpGet = () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+    await expect(reader(get).manifestFetcher('m.json')({ timeoutMs: 1000 })).rejects.toMatchObject({
+      code: 'NetworkError',
+      message: expect.stringContaining('ECONNREFUSED'),
+    });
   });
 
   it('fails clearly without credentials, without calling S3', async () => {
-    const { calls, fetch } = recorder(() => new Response('{}'));
-    const get = new S3ObjectReader(location, undefined, fetch).manifestFetcher('m.json');
-    await expect(get({ timeoutMs: 1000 })).rejects.toBeInstanceOf(S3RequestError);
-    await expect(get({ timeoutMs: 1000 })).rejects.toMatchObject({ code: 'NoCredentials' });
+    const { calls, get } = recordingGet(() => new Response('{}'));
+    const fetcher = reader(get, null).manifestFetcher('m.json');
+    await expect(fetcher({ timeoutMs: 1000 })).rejects.toBeInstanceOf(S3RequestError);
+    await expect(fetcher({ timeoutMs: 1000 })).rejects.toMatchObject({ code: 'NoCredentials' });
     expect(calls).toHaveLength(0);
   });
 });
