@@ -37,12 +37,12 @@ export function buildStack(props: ShellfrontStackProps = {}, region = 'us-east-1
 }
 
 /** A plain stack holding one Shellfront construct (how a team embeds it). */
-export function buildConstruct(props: ShellfrontConstructProps = {}, region: string | undefined = 'us-east-1'): {
+export function buildConstruct(props: ShellfrontConstructProps = {}, region = 'us-east-1'): {
   stack: Stack;
   site: Shellfront;
 } {
   const app = newApp();
-  const stack = new Stack(app, 'Team', region ? { env: { region } } : {});
+  const stack = new Stack(app, 'Team', { env: { region } });
   return { stack, site: new Shellfront(stack, 'Site', props) };
 }
 

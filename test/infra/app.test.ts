@@ -1,0 +1,86 @@
+/**
+ * The app as users run it: `cdk synth` offline with no credentials, cdk-nag attached and clean,
+ * settings mistakes reported without a stack trace, and the construct embedded in a team's app.
+ */
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../scripts/edge-bundle.ts';
+import { Shellfront } from '../../infra/shellfront.ts';
+import { buildApp, newApp, STACK_TIMEOUT } from './helpers.ts';
+
+const outdirs: string[] = [];
+afterAll(() => outdirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+/** `npx cdk synth` with no AWS credentials or profile in the environment. */
+function cdkSynth(...args: string[]) {
+  const outdir = mkdtempSync(join(tmpdir(), 'shellfront-synth-'));
+  outdirs.push(outdir);
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_') && !key.startsWith('CDK_')));
+  const run = spawnSync('npx', ['cdk', 'synth', '--quiet', '--no-notices', '-o', outdir, ...args], {
+    cwd: PROJECT_ROOT, env: { ...env, AWS_EC2_METADATA_DISABLED: 'true' }, encoding: 'utf8', timeout: 90_000,
+  });
+  return { ...run, outdir };
+}
+
+describe('npx cdk synth', () => {
+  it('exits 0 offline with no credentials, from cdk.json\'s defaults', () => {
+    const run = cdkSynth();
+    expect(run.status, run.stderr).toBe(0);
+    const template = JSON.parse(readFileSync(join(run.outdir, 'Shellfront.template.json'), 'utf8'));
+    expect(Object.keys(template.Outputs)).toContain('BucketName');
+    expect(run.stderr).toMatch(/apiDomain is not set/);
+    expect(existsSync(join(run.outdir, 'Shellfront-edge-us-east-1.template.json'))).toBe(false);
+  }, 120_000);
+
+  it('reports a settings mistake in one line, with the fix, and exits non-zero', () => {
+    const run = cdkSynth('-c', 'certificateArn=arn:aws:acm:eu-west-1:123456789012:certificate/abc', '-c', 'domainNames=www.example.com');
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toMatch(/shellfront: certificateArn must be in us-east-1 .* got one in eu-west-1/);
+    expect(run.stderr).not.toMatch(/at readSettings|at resolveProps/);
+  }, 120_000);
+});
+
+describe('cdk-nag (AwsSolutions)', () => {
+  it('passes with a custom domain, DNS, WAF, access logs and a CI role', () => {
+    const { app } = buildApp({
+      apiDomain: 'api.example.com',
+      domainNames: 'www.example.com',
+      certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc-123',
+      hostedZoneId: 'Z0123456789ABC',
+      hostedZoneName: 'example.com',
+      webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/site/1a2b3c',
+      ciRepository: 'acme/storefront',
+    });
+    expect(() => app.synth()).not.toThrow();
+  }, STACK_TIMEOUT);
+
+  it('is really checking: an unacknowledged finding fails the synth', () => {
+    const { app, stack } = buildApp({ apiDomain: 'api.example.com' });
+    new s3.Bucket(stack, 'Careless');
+    expect(() => app.synth()).toThrow(/AwsSolutions-S1[\s\S]*Careless|Careless[\s\S]*AwsSolutions-S1/);
+  }, STACK_TIMEOUT);
+
+  it('warns about context keys that are not settings (typos)', () => {
+    const { stack } = buildApp({ apiDomian: 'api.example.com' });
+    Annotations.fromStack(stack).hasWarning('/Shellfront', Match.stringLikeRegexp('"apiDomian" is not a shellfront setting'));
+  }, STACK_TIMEOUT);
+});
+
+describe('embedding the construct in a team\'s app', () => {
+  it('takes a few lines and passes cdk-nag there too', () => {
+    const app: App = newApp();
+    const stack = new Stack(app, 'Storefront', { env: { region: 'us-east-1' } });
+    const site = new Shellfront(stack, 'Site', { apiDomain: 'api.example.com', accessLogs: false });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(stack.resolve(site.siteUrl)).toEqual({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [expect.stringMatching(/^SiteDistribution/), 'DomainName'] }]] });
+    expect(site.ciRole).toBeUndefined();
+    expect(() => app.synth()).not.toThrow();
+  }, STACK_TIMEOUT);
+});

@@ -1,0 +1,93 @@
+/**
+ * Bad props fail at synth, before anything is built, with a message that names the setting,
+ * shows the value and says the fix.
+ */
+import { App, Stack } from 'aws-cdk-lib';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { describe, expect, it } from 'vitest';
+import { CONFIG_RANGES } from '../../contracts/edge-config.ts';
+import type { ShellfrontProps } from '../../infra/props.ts';
+import { Shellfront } from '../../infra/shellfront.ts';
+import { resolveProps, ShellfrontConfigError } from '../../infra/validate.ts';
+
+const CERT = (region: string) => `arn:aws:acm:${region}:123456789012:certificate/0b1c2d3e-4f5a`;
+
+function problem(props: ShellfrontProps): string {
+  try {
+    resolveProps(props);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ShellfrontConfigError);
+    return (error as Error).message;
+  }
+  throw new Error(`expected ${JSON.stringify(props)} to be refused`);
+}
+
+describe('Shellfront construct', () => {
+  it('refuses a stack without a region, and says how to give it one', () => {
+    const stack = new Stack(new App(), 'Team');
+    expect(() => new Shellfront(stack, 'Site')).toThrow(/has no region.*env: \{ region: 'eu-west-1' \}.*-c region=eu-west-1/);
+  });
+
+  it('refuses bad props before building anything', () => {
+    const app = new App();
+    const stack = new Stack(app, 'S', { env: { region: 'us-east-1' } });
+    expect(() => new Shellfront(stack, 'Site', { manifestTtlSeconds: 0 })).toThrow(ShellfrontConfigError);
+    expect(stack.node.findAll().some((c) => c.node.id === 'Bucket')).toBe(false);
+  });
+});
+
+describe('resolveProps', () => {
+  it('applies the documented defaults', () => {
+    const resolved = resolveProps({});
+    expect(resolved.edgeConfig).toEqual({ manifestKey: 'manifest.json', manifestTtlSeconds: 60, shellCdnSeconds: 10, fetchTimeoutMs: 1000 });
+    expect(resolved.behaviors.map((b) => b.pathPattern)).toEqual(['/assets/*', '*']);
+    expect(resolveProps({ apiDomain: 'api.example.com' }).behaviors.map((b) => b.pathPattern)).toEqual(['/api/*', '/assets/*', '*']);
+    expect(resolved).toMatchObject({ accessLogs: true, accessLogRetentionDays: 90, noncurrentVersionDays: 30, domainNames: [] });
+  });
+
+  it('refuses a certificate outside us-east-1', () => {
+    expect(problem({ domainNames: ['www.example.com'], certificateArn: CERT('eu-west-1') }))
+      .toMatch(/certificateArn must be in us-east-1.*got one in eu-west-1.*request or import the certificate in us-east-1/);
+    expect(problem({ domainNames: ['www.example.com'], certificateArn: 'arn:aws:iam::123456789012:role/x' })).toMatch(/ACM certificate ARN/);
+  });
+
+  it('needs domain names and a certificate together, and names inside the zone', () => {
+    expect(problem({ domainNames: ['www.example.com'] })).toMatch(/need certificateArn/);
+    expect(problem({ certificateArn: CERT('us-east-1') })).toMatch(/domainNames is empty/);
+    const zone = route53.HostedZone.fromHostedZoneAttributes(new Stack(), 'Z', { hostedZoneId: 'Z1', zoneName: 'example.com' });
+    expect(problem({ domainNames: ['www.example.org'], certificateArn: CERT('us-east-1'), hostedZone: zone }))
+      .toMatch(/"www.example.org".*not inside the hosted zone "example.com"/);
+    expect(problem({ domainNames: ['https://www.example.com'], certificateArn: CERT('us-east-1') })).toMatch(/domainNames\[0\] must be a host name/);
+    expect(problem({ domainNames: ['a.example.com', 'a.example.com'], certificateArn: CERT('us-east-1') })).toMatch(/twice/);
+  });
+
+  it('refuses malformed path patterns, naming the setting', () => {
+    expect(problem({ apiPathPattern: '/api/ *' })).toMatch(/apiPathPattern: path pattern "\/api\/ \*" is not valid/);
+    expect(problem({ assetPathPatterns: ['/assets/*', '*'] })).toMatch(/assetPathPatterns: .*would match everything/);
+    expect(problem({ assetPathPatterns: [] })).toMatch(/at least one/);
+    expect(problem({ apiDomain: 'api.example.com', apiPathPattern: '/assets/*' })).toMatch(/listed twice/);
+  });
+
+  it('refuses edge settings out of the contract\'s ranges', () => {
+    expect(problem({ manifestTtlSeconds: 0 })).toMatch(`manifestTtlSeconds must be a whole number from ${CONFIG_RANGES.manifestTtlSeconds.min} to ${CONFIG_RANGES.manifestTtlSeconds.max}, got 0`);
+    expect(problem({ shellCdnSeconds: 3601 })).toMatch(/shellCdnSeconds .* got 3601/);
+    expect(problem({ fetchTimeoutMs: 1.5 })).toMatch(/fetchTimeoutMs/);
+    expect(problem({ manifestKey: '../manifest.json' })).toMatch(/manifestKey must be an S3 key/);
+    expect(problem({ noncurrentVersionDays: 0 })).toMatch(/noncurrentVersionDays must be a whole number from 1/);
+  });
+
+  it('refuses an API domain that is a URL, a bad CSP and a regional web ACL', () => {
+    expect(problem({ apiDomain: 'https://api.example.com/v1' })).toMatch(/apiDomain must be a host name.*no scheme/);
+    expect(problem({ contentSecurityPolicy: "default-src 'self'\nscript-src x" })).toMatch(/one non-empty line/);
+    expect(problem({ contentSecurityPolicy: 'x'.repeat(1784) })).toMatch(/1784 characters; CloudFront allows 1783/);
+    expect(problem({ webAclArn: 'arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/site/1a2b' })).toMatch(/CLOUDFRONT scope/);
+  });
+
+  it('refuses CI role settings that would let the wrong workflows in', () => {
+    expect(problem({ ciRole: { repository: 'storefront' } })).toMatch(/"owner\/name"/);
+    expect(problem({ ciRole: { repository: 'acme/storefront', ref: 'refs/heads/*' } })).toMatch(/one exact git ref.*no wildcards/);
+    expect(problem({ ciRole: { repository: 'acme/storefront', ref: 'main' } })).toMatch(/refs\/heads\/main/);
+    expect(problem({ ciRole: { repository: 'acme/x', oidcProviderArn: 'arn:aws:iam::123456789012:oidc-provider/example.com' } }))
+      .toMatch(/token\.actions\.githubusercontent\.com/);
+  });
+});
