@@ -63,11 +63,4 @@ export function acknowledgeFindings(targets: NagTargets, settings: ResolvedProps
   if (logBucket) {
     ack(logBucket, 'AwsSolutions-S1', 'This is the access-log bucket; logging its own access would log into itself.');
   }
-  // Outside us-east-1, EdgeFunction reads the function version ARN back through a CDK-provided
-  // custom resource (Custom::CrossRegionStringParameterReader) whose provider is stack-wide.
-  const reader = Stack.of(distribution).node.tryFindChild('Custom::CrossRegionStringParameterReaderCustomResourceProvider');
-  if (reader) {
-    ack(reader, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      'CDK\'s cross-region parameter reader (cloudfront.experimental.EdgeFunction) uses the basic execution policy for its own logs.');
-  }
 }

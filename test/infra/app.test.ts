@@ -67,6 +67,27 @@ describe('cdk-nag (AwsSolutions)', () => {
     expect(() => app.synth()).toThrow(/AwsSolutions-S1[\s\S]*Careless|Careless[\s\S]*AwsSolutions-S1/);
   }, STACK_TIMEOUT);
 
+  it('acknowledges each finding only where it arises, always with a reason', () => {
+    const acknowledged = (overrides: Record<string, unknown>) => {
+      const { app } = buildApp(overrides);
+      const entries = app.node.findAll().flatMap((c) => c.node.metadata)
+        .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((m) => Object.entries(m.data as Record<string, string>));
+      for (const [id, reason] of entries) expect(reason.length, id).toBeGreaterThan(40);
+      // Recorded as "<plugin>::<rule id>".
+      return new Set(entries.map(([id]) => id.split('::').pop() as string));
+    };
+    const plain = acknowledged({});
+    expect([...plain].filter((id) => /CFR[1-4]|S1$/.test(id)).sort()).toEqual(['AwsSolutions-CFR1', 'AwsSolutions-CFR2', 'AwsSolutions-CFR4', 'AwsSolutions-S1']);
+    const full = acknowledged({
+      domainNames: 'www.example.com', certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc-123',
+      webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/site/1a2b3c',
+    });
+    expect(full.has('AwsSolutions-CFR4')).toBe(false);
+    expect(full.has('AwsSolutions-CFR2')).toBe(false);
+    expect(acknowledged({ accessLogs: 'false' }).has('AwsSolutions-CFR3')).toBe(true);
+  }, STACK_TIMEOUT);
+
   it('warns about context keys that are not settings (typos)', () => {
     const { stack } = buildApp({ apiDomian: 'api.example.com' });
     Annotations.fromStack(stack).hasWarning('/Shellfront', Match.stringLikeRegexp('"apiDomian" is not a shellfront setting'));
