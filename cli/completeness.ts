@@ -13,12 +13,24 @@ export interface Completeness {
   readonly wrongSize: readonly string[];
 }
 
-export async function checkComplete(bucket: Bucket, release: ReleaseRecord): Promise<Completeness> {
-  const prefixes = [`${RELEASES_PREFIX}${release.id}`, ...release.assetPrefixes.filter((prefix) => release.assets.some((asset) => asset.path.startsWith(prefix)))];
+export type Listing = ReadonlyMap<string, ListedObject>;
+
+/** The asset folders a release (or build) actually uses. */
+export function usedAssetPrefixes(release: { assetPrefixes: readonly string[]; assets: readonly { path: string }[] }): string[] {
+  return release.assetPrefixes.filter((prefix) => release.assets.some((asset) => asset.path.startsWith(prefix)));
+}
+
+/** Lists several prefixes in parallel into one map by key. */
+export async function listPrefixes(bucket: Bucket, prefixes: readonly string[]): Promise<Map<string, ListedObject>> {
   const listed = new Map<string, ListedObject>();
   for (const listing of await Promise.all(prefixes.map((prefix) => bucket.list(prefix)))) {
     for (const object of listing) listed.set(object.key, object);
   }
+  return listed;
+}
+
+/** Compares a release with a listing that covers `releases/<id>` and its asset folders. */
+export function completenessOf(release: ReleaseRecord, listed: Listing): Completeness {
   const expectedSize = new Map<string, number>([
     ...release.files.map((file) => [releaseFileKey(release.id, file.path), file.size] as const),
     ...release.assets.map((asset) => [asset.path, asset.size] as const),
@@ -33,15 +45,21 @@ export async function checkComplete(bucket: Bucket, release: ReleaseRecord): Pro
   return { checked: keys.length, missing, wrongSize };
 }
 
+export async function checkComplete(bucket: Bucket, release: ReleaseRecord): Promise<Completeness> {
+  return completenessOf(release, await listPrefixes(bucket, [`${RELEASES_PREFIX}${release.id}`, ...usedAssetPrefixes(release)]));
+}
+
+export function incompleteError(bucket: string, release: ReleaseRecord, result: Completeness, what: string): IncompleteReleaseError {
+  const problems = [...result.missing.map((key) => `missing: ${key}`), ...result.wrongSize.map((key) => `wrong size: ${key}`)];
+  return new IncompleteReleaseError(
+    `${what}: release "${release.id}" is incomplete in s3://${bucket} (${problems.length} of ${result.checked} objects):\n${listSome(problems)}`,
+    [...result.missing, ...result.wrongSize],
+  );
+}
+
 /** Throws an IncompleteReleaseError naming what is missing, unless the release is complete. */
 export async function requireComplete(bucket: Bucket, release: ReleaseRecord, what: string): Promise<Completeness> {
   const result = await checkComplete(bucket, release);
-  const problems = [...result.missing.map((key) => `missing: ${key}`), ...result.wrongSize.map((key) => `wrong size: ${key}`)];
-  if (problems.length > 0) {
-    throw new IncompleteReleaseError(
-      `${what}: release "${release.id}" is incomplete in s3://${bucket.name} (${problems.length} of ${result.checked} objects):\n${listSome(problems)}`,
-      [...result.missing, ...result.wrongSize],
-    );
-  }
+  if (result.missing.length + result.wrongSize.length > 0) throw incompleteError(bucket.name, release, result, what);
   return result;
 }

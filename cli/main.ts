@@ -20,6 +20,8 @@ export interface RunContext {
   readonly cwd?: string;
   readonly stdout?: NodeJS.WritableStream;
   readonly stderr?: NodeJS.WriteStream;
+  /** The package version, for `--version` (bin/shellfront.mjs reads it from package.json). */
+  readonly version?: string;
   /** Tests inject a client; otherwise one is built from the environment. */
   readonly createS3Client?: (region: string) => S3Client;
 }
@@ -59,8 +61,7 @@ export async function run(context: RunContext): Promise<number> {
     return command === undefined ? EXIT.usage : EXIT.ok;
   }
   if (command === '--version' || command === 'version') {
-    const { createRequire } = await import('node:module');
-    stdout.write(`${(createRequire(import.meta.url)('../package.json') as { version: string }).version}\n`);
+    stdout.write(`${context.version ?? 'unknown'}\n`);
     return EXIT.ok;
   }
   const json = rest.includes('--json');

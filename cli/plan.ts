@@ -1,9 +1,11 @@
 /**
  * Which of a build's assets the bucket already has, which are missing, and which would get
- * different bytes under an existing key (refused: assets are immutable). One listing per
- * asset folder; a HEAD only for the rare key whose ETag is not a plain MD5 (SSE-KMS, multipart).
+ * different bytes under an existing key (refused: assets are immutable). The caller lists the
+ * asset folders once; a HEAD only for the rare key whose ETag is not a plain MD5 (SSE-KMS, multipart).
  */
-import type { Bucket, ListedObject } from './bucket.ts';
+import type { ReleaseRecord } from '../contracts/release.ts';
+import type { Bucket } from './bucket.ts';
+import type { Listing } from './completeness.ts';
 import type { DistFile, ScannedDist } from './dist.ts';
 import { ConflictError, listSome } from './errors.ts';
 import { mapLimit } from './pool.ts';
@@ -20,12 +22,8 @@ export interface AssetPlan {
   conflictError(bucket: string): ConflictError;
 }
 
-export async function planAssets(bucket: Bucket, dist: ScannedDist): Promise<AssetPlan> {
-  const prefixes = dist.assetPrefixes.filter((prefix) => dist.assets.some((asset) => asset.path.startsWith(prefix)));
-  const existing = new Map<string, ListedObject>();
-  for (const listing of await Promise.all(prefixes.map((prefix) => bucket.list(prefix)))) {
-    for (const object of listing) existing.set(object.key, object);
-  }
+/** `existing`: a listing of the build's asset folders, taken before uploading. */
+export async function planAssets(bucket: Bucket, dist: ScannedDist, existing: Listing): Promise<AssetPlan> {
   const missing: DistFile[] = [];
   const present: DistFile[] = [];
   const conflicts: AssetConflict[] = [];
@@ -54,4 +52,11 @@ export async function planAssets(bucket: Bucket, dist: ScannedDist): Promise<Ass
           `Give changed files content-hashed names (Vite and Vue CLI do this for everything they process), or move unhashed files out of the asset folders (e.g. Vite's public/ root).`,
       ),
   };
+}
+
+/** Whether two releases serve exactly the same site: shell, files, assets, asset folders and config. */
+export function sameBuild(a: ReleaseRecord, b: ReleaseRecord): boolean {
+  const content = (release: ReleaseRecord) =>
+    JSON.stringify([release.shell, release.assetPrefixes, release.assets, release.files, release.config ?? null]);
+  return content(a) === content(b);
 }

@@ -5,11 +5,11 @@
  * conditional write). Until that last write nothing is visible; a re-run skips what is there.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { readFile } from 'node:fs/promises';
 import {
   ASSET_CACHE_CONTROL,
   RECORD_CACHE_CONTROL,
   RELEASE_FILE_CACHE_CONTROL,
+  RELEASES_PREFIX,
   RELEASE_SCHEMA_VERSION,
   releaseFileKey,
   releaseRecordKey,
@@ -18,15 +18,15 @@ import {
   type ReleaseRecord,
 } from '../../contracts/release.ts';
 import { Bucket, PreconditionFailed } from '../bucket.ts';
-import { requireComplete } from '../completeness.ts';
-import { scanDist, type BuildKind, type DistFile, type ScannedDist } from '../dist.ts';
+import { completenessOf, listPrefixes, requireComplete, type Listing } from '../completeness.ts';
+import { describeLayout, readLayout, type BuildKind, type DistFile, type ScannedDist } from '../dist.ts';
 import { ConflictError, InputError, UsageError, withNote } from '../errors.ts';
 import { readLive, switchLive } from '../live.ts';
-import { planAssets } from '../plan.ts';
-import { mapLimit } from '../pool.ts';
+import { planAssets, sameBuild } from '../plan.ts';
 import { checkReleaseId, defaultReleaseId, type GitInfo } from '../release-id.ts';
 import { silentReporter, type Reporter } from '../report.ts';
 import type { RetryOptions } from '../retry.ts';
+import { uploadAll, type Upload } from '../upload.ts';
 
 export const DEFAULT_CONCURRENCY = 16;
 
@@ -57,6 +57,8 @@ export interface DeployResult {
   readonly kind: BuildKind;
   /** False for a dry run. */
   readonly live: boolean;
+  /** The build was identical to the live release (and it is complete): nothing was written. */
+  readonly unchanged: boolean;
   readonly dryRun: boolean;
   /** The release that was live before, if any. */
   readonly previous: string | null;
@@ -66,12 +68,6 @@ export interface DeployResult {
   readonly warnings: readonly string[];
 }
 
-interface Upload {
-  readonly key: string;
-  readonly file: DistFile;
-  readonly cacheControl: string;
-  readonly immutable: boolean;
-}
 
 export async function deploy(options: DeployOptions): Promise<DeployResult> {
   const reporter = options.reporter ?? silentReporter;
@@ -82,20 +78,31 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   }
   const id = checkReleaseId(options.release ?? defaultReleaseId(now(), options.git));
   const bucket = new Bucket(options.client, options.bucket, options.retry);
+  const layout = await readLayout(options.dist, options.assetDirs ? { assetDirs: options.assetDirs } : {});
 
-  const dist = await scanDist(options.dist, options.assetDirs ? { assetDirs: options.assetDirs } : {});
+  // The reads S3 must answer start now and run while the files are hashed.
+  const liveRead = early(readLive(bucket));
+  const recordRead = early(bucket.head(releaseRecordKey(id)));
+  const assetPrefixes = layout.assetPrefixes.filter((prefix) => layout.paths.some((path) => path.startsWith(prefix)));
+  const assetListing = early(listPrefixes(bucket, assetPrefixes));
+  const dist = describeLayout(layout);
   for (const warning of dist.warnings) reporter.warn(warning);
   const record = buildRecord(dist, id, now(), options);
   reporter.info(
     `Release ${id}: ${dist.kind} build, ${dist.assets.length} assets in ${dist.assetPrefixes.join(' ') || '(no asset folders)'}, ${dist.files.length} release files`,
   );
 
-  const live = await readLive(bucket);
+  const live = await liveRead;
   const liveId = live.manifest?.release.id;
   let switching = false;
   try {
-    if (await bucket.head(releaseRecordKey(id))) throw releaseExists(options.bucket, id);
-    const plan = await planAssets(bucket, dist);
+    const existing = await assetListing;
+    if (live.manifest && sameBuild(record, live.manifest.release) && (options.release === undefined || options.release === liveId)) {
+      const unchanged = await unchangedResult(bucket, live.manifest.release, existing, dist, reporter);
+      if (unchanged) return unchanged;
+    }
+    if (await recordRead) throw releaseExists(options.bucket, id);
+    const plan = await planAssets(bucket, dist, existing);
     if (plan.conflicts.length > 0) throw plan.conflictError(options.bucket);
     const uploads: Upload[] = [
       ...plan.missing.map((file) => ({ key: file.path, file, cacheControl: ASSET_CACHE_CONTROL, immutable: true })),
@@ -106,6 +113,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
       bucket: options.bucket,
       kind: dist.kind,
       previous: liveId ?? null,
+      unchanged: false,
       assets: { total: dist.assets.length, uploaded: plan.missing.length, skipped: plan.present.length },
       files: { uploaded: dist.files.length },
       bytesUploaded: uploads.reduce((sum, upload) => sum + upload.file.size, 0),
@@ -138,6 +146,46 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   }
 }
 
+/** Handles a promise that is awaited later, so an early failure is not an unhandled rejection. */
+function early<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
+}
+
+/**
+ * The build is byte for byte the live release: nothing to upload and nothing to switch, provided
+ * the live release is complete (else deploy it again, which re-uploads what is missing).
+ */
+async function unchangedResult(
+  bucket: Bucket,
+  liveRelease: ReleaseRecord,
+  assetListing: Listing,
+  dist: ScannedDist,
+  reporter: Reporter,
+): Promise<DeployResult | undefined> {
+  const listed = new Map([...assetListing, ...(await listPrefixes(bucket, [`${RELEASES_PREFIX}${liveRelease.id}`]))]);
+  const state = completenessOf(liveRelease, listed);
+  const problems = state.missing.length + state.wrongSize.length;
+  if (problems > 0) {
+    reporter.warn(`The build is identical to the live release ${liveRelease.id}, but ${problems} of its objects are missing: deploying it again as a new release.`);
+    return undefined;
+  }
+  reporter.info(`Unchanged: the build is identical to the live release ${liveRelease.id} (complete, ${state.checked} objects); nothing to do.`);
+  return {
+    release: liveRelease.id,
+    bucket: bucket.name,
+    kind: dist.kind,
+    live: true,
+    dryRun: false,
+    unchanged: true,
+    previous: liveRelease.id,
+    assets: { total: dist.assets.length, uploaded: 0, skipped: dist.assets.length },
+    files: { uploaded: 0 },
+    bytesUploaded: 0,
+    warnings: dist.warnings,
+  };
+}
+
 function buildRecord(dist: ScannedDist, id: string, createdAt: Date, options: DeployOptions): ReleaseRecord {
   const entry = (file: DistFile): FileEntry => ({ path: file.path, size: file.size, sha256: file.sha256, contentType: file.contentType });
   const git = options.git && (options.git.sha || options.git.ref) ? { git: options.git } : {};
@@ -157,27 +205,6 @@ function buildRecord(dist: ScannedDist, id: string, createdAt: Date, options: De
   } catch (error) {
     throw new InputError(`The build in ${dist.root} does not make a valid release: ${(error as Error).message}`, { cause: error });
   }
-}
-
-async function uploadAll(bucket: Bucket, uploads: readonly Upload[], concurrency: number, reporter: Reporter): Promise<void> {
-  const totalBytes = uploads.reduce((sum, upload) => sum + upload.file.size, 0);
-  let files = 0;
-  let bytes = 0;
-  reporter.progress({ files, totalFiles: uploads.length, bytes, totalBytes });
-  await mapLimit(uploads, concurrency, async (upload) => {
-    const body = await readFile(upload.file.absolutePath);
-    await bucket.put(upload.key, body, {
-      contentType: upload.file.contentType,
-      cacheControl: upload.cacheControl,
-      contentMd5: upload.file.md5Base64,
-      // Lets a later deploy tell "same bytes" from "changed" when the ETag is not an MD5 (SSE-KMS).
-      ...(upload.immutable ? { metadata: { sha256: upload.file.sha256 } } : {}),
-    });
-    files++;
-    bytes += upload.file.size;
-    reporter.progress({ files, totalFiles: uploads.length, bytes, totalBytes });
-  });
-  reporter.endProgress();
 }
 
 async function writeRecord(bucket: Bucket, record: ReleaseRecord): Promise<void> {

@@ -2,7 +2,7 @@
  * A deploy that dies midway (the CLI process SIGKILLed, or S3 failing during uploads) leaves
  * the previous release live and complete, and a re-run skips what was already uploaded.
  */
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -111,5 +111,19 @@ describe('an interrupted deploy', () => {
     expect((error as Error).message).toMatch(/Nothing was switched: "retried" is still live/);
     expect(await liveId()).toBe('retried');
     await expect(verify({ client, bucket: BUCKET })).resolves.toMatchObject({ release: 'retried' });
+  });
+
+  it('an identical re-run is a no-op, unless the live release lost an object: then it is deployed again', async () => {
+    const same = await deploy({ client, bucket: BUCKET, dist: bigDist });
+    expect(same).toMatchObject({ release: 'retried', unchanged: true, live: true, bytesUploaded: 0, files: { uploaded: 0 } });
+    expect((await releases({ client, bucket: BUCKET })).total).toBe(2);
+
+    const listing = await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'assets/chunk1-' }));
+    const lost = listing.Contents?.[0]?.Key as string;
+    await client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: lost }));
+    await expect(verify({ client, bucket: BUCKET })).rejects.toThrow(`missing: ${lost}`);
+    const repaired = await deploy({ client, bucket: BUCKET, dist: bigDist });
+    expect(repaired).toMatchObject({ unchanged: false, previous: 'retried', assets: { uploaded: 1 } });
+    await expect(verify({ client, bucket: BUCKET })).resolves.toMatchObject({ release: repaired.release });
   });
 });
