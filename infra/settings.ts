@@ -29,6 +29,7 @@ export const CONTEXT_KEYS = {
   accessLogs: 'true/false: CloudFront and S3 access logs (default true)',
   accessLogRetentionDays: 'days access logs are kept (default 90)',
   noncurrentVersionDays: 'days old object versions are kept (default 30)',
+  bucketName: 'physical name of the site bucket (default generated)',
   ciRepository: 'GitHub owner/name allowed to deploy; absent = no CI role',
   ciRef: 'git ref the deploy workflow runs on (default refs/heads/main)',
   ciEnvironment: 'GitHub environment of the deploy job (instead of the ref)',
@@ -134,6 +135,7 @@ export function readSettings(context: Record<string, unknown>, env: NodeJS.Proce
     accessLogs: bool('accessLogs'),
     accessLogRetentionDays: num('accessLogRetentionDays'),
     noncurrentVersionDays: num('noncurrentVersionDays'),
+    bucketName: str('bucketName'),
     ciRole: ciRepository
       ? defined({
         repository: ciRepository,

@@ -46,6 +46,7 @@ const WEB_ACL_ARN = /^arn:aws[a-z-]*:wafv2:([a-z0-9-]+):\d{12}:(global|regional)
 const OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/;
 const REPOSITORY = /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/;
 const GIT_REF = /^refs\/(heads|tags)\/[A-Za-z0-9._\/-]{1,200}$/;
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const ENVIRONMENT = /^[A-Za-z0-9._ -]{1,255}$/;
 
 function fail(message: string): never {
@@ -161,6 +162,9 @@ export function resolveProps(props: ShellfrontProps): ResolvedProps {
     }
   }
 
+  if (known(props.bucketName) && (!BUCKET_NAME.test(props.bucketName) || props.bucketName.includes('..'))) {
+    fail(`bucketName must be 3-63 lowercase letters, digits, "." and "-" (an S3 bucket name), got ${JSON.stringify(props.bucketName)}`);
+  }
   if (known(props.webAclArn)) {
     const match = WEB_ACL_ARN.exec(props.webAclArn);
     if (!match || match[1] !== 'us-east-1' || match[2] !== 'global') {

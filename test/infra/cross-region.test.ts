@@ -66,3 +66,11 @@ it('passes cdk-nag in eu-west-1 with logs off and a pruning CI role', () => {
   const assembly = app.synth();
   expect(assembly.stacks.map((s) => `${s.stackName}@${s.environment.region}`).sort()).toEqual(['Shellfront-edge-eu-west-1@us-east-1', 'Shellfront@eu-west-1']);
 }, STACK_TIMEOUT);
+
+it('uses a given bucket name on both sides', () => {
+  const built = buildStack({ site: { bucketName: 'acme-storefront-site', accessLogs: false } }, 'ap-southeast-2');
+  built.template.hasResourceProperties('AWS::S3::Bucket', { BucketName: 'acme-storefront-site' });
+  const edge = Template.fromStack(built.app.node.findChild('Shellfront-edge-ap-southeast-2') as Stack);
+  const s3 = policyStatements(edge).map((s) => s.statement).find((s) => s.Action === 's3:GetObject');
+  expect(s3?.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::acme-storefront-site/manifest.json']] });
+}, STACK_TIMEOUT);

@@ -80,6 +80,7 @@ describe('resolveProps', () => {
     expect(problem({ apiDomain: 'https://api.example.com/v1' })).toMatch(/apiDomain must be a host name.*no scheme/);
     expect(problem({ contentSecurityPolicy: "default-src 'self'\nscript-src x" })).toMatch(/one non-empty line/);
     expect(problem({ contentSecurityPolicy: 'x'.repeat(1784) })).toMatch(/1784 characters; CloudFront allows 1783/);
+    expect(problem({ bucketName: 'My_Bucket' })).toMatch(/bucketName must be 3-63 lowercase/);
     expect(problem({ webAclArn: 'arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/site/1a2b' })).toMatch(/CLOUDFRONT scope/);
   });
 
