@@ -26,9 +26,9 @@ export function checkReleaseId(id: string): string {
 /** The commit being deployed: CI variables first (GitHub Actions), then `git` in `cwd`. */
 export async function readGitInfo(cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<GitInfo | undefined> {
   if (env.GITHUB_SHA) return { sha: env.GITHUB_SHA, ...(env.GITHUB_REF_NAME ? { ref: env.GITHUB_REF_NAME } : {}) };
-  const sha = await git(cwd, ['rev-parse', 'HEAD']);
-  if (!sha) return undefined;
-  const ref = await git(cwd, ['rev-parse', '--abbrev-ref', 'HEAD']);
+  // One process for both answers: the sha, then the branch ("HEAD" when detached).
+  const [sha, ref] = ((await git(cwd, ['rev-parse', 'HEAD', '--abbrev-ref', 'HEAD'])) ?? '').split('\n');
+  if (!sha || !/^[0-9a-f]{7,64}$/.test(sha)) return undefined;
   return { sha, ...(ref && ref !== 'HEAD' ? { ref } : {}) };
 }
 

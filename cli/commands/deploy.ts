@@ -88,9 +88,6 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   const dist = describeLayout(layout);
   for (const warning of dist.warnings) reporter.warn(warning);
   const record = buildRecord(dist, id, now(), options);
-  reporter.info(
-    `Release ${id}: ${dist.kind} build, ${dist.assets.length} assets in ${dist.assetPrefixes.join(' ') || '(no asset folders)'}, ${dist.files.length} release files`,
-  );
 
   const live = await liveRead;
   const liveId = live.manifest?.release.id;
@@ -101,6 +98,9 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
       const unchanged = await unchangedResult(bucket, live.manifest.release, existing, dist, reporter);
       if (unchanged) return unchanged;
     }
+    reporter.info(
+      `Release ${id}: ${dist.kind} build, ${dist.assets.length} assets in ${dist.assetPrefixes.join(' ') || '(no asset folders)'}, ${dist.files.length} release files`,
+    );
     if (await recordRead) throw releaseExists(options.bucket, id);
     const plan = await planAssets(bucket, dist, existing);
     if (plan.conflicts.length > 0) throw plan.conflictError(options.bucket);
