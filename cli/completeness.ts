@@ -29,24 +29,31 @@ export async function listPrefixes(bucket: Bucket, prefixes: readonly string[]):
   return listed;
 }
 
-/** Compares a release with a listing that covers `releases/<id>` and its asset folders. */
-export function completenessOf(release: ReleaseRecord, listed: Listing): Completeness {
+/**
+ * Compares a release with a listing that covers `releases/<id>` and its asset folders.
+ * `confirmed`: keys known to exist without listing (S3 just answered 200 to their PUT).
+ */
+export function completenessOf(release: ReleaseRecord, listed: Listing, confirmed: ReadonlySet<string> = new Set()): Completeness {
   const expectedSize = new Map<string, number>([
     ...release.files.map((file) => [releaseFileKey(release.id, file.path), file.size] as const),
     ...release.assets.map((asset) => [asset.path, asset.size] as const),
   ]);
-  const keys = releaseKeys(release);
+  const keys = releaseKeys(release).filter((key) => !confirmed.has(key));
   const missing = keys.filter((key) => !listed.has(key));
   const wrongSize = keys.filter((key) => {
     const size = expectedSize.get(key);
     const object = listed.get(key);
     return size !== undefined && object !== undefined && object.size !== size;
   });
-  return { checked: keys.length, missing, wrongSize };
+  return { checked: keys.length + confirmed.size, missing, wrongSize };
 }
 
-export async function checkComplete(bucket: Bucket, release: ReleaseRecord): Promise<Completeness> {
-  return completenessOf(release, await listPrefixes(bucket, [`${RELEASES_PREFIX}${release.id}`, ...usedAssetPrefixes(release)]));
+/** Lists only the prefixes that hold keys not already confirmed; none when all are. */
+export async function checkComplete(bucket: Bucket, release: ReleaseRecord, confirmed: ReadonlySet<string> = new Set()): Promise<Completeness> {
+  const own = `${RELEASES_PREFIX}${release.id}`;
+  const unconfirmed = releaseKeys(release).filter((key) => !confirmed.has(key));
+  const prefixes = [own, ...usedAssetPrefixes(release)].filter((prefix) => unconfirmed.some((key) => key.startsWith(prefix)));
+  return completenessOf(release, await listPrefixes(bucket, prefixes), confirmed);
 }
 
 export function incompleteError(bucket: string, release: ReleaseRecord, result: Completeness, what: string): IncompleteReleaseError {
@@ -58,8 +65,13 @@ export function incompleteError(bucket: string, release: ReleaseRecord, result: 
 }
 
 /** Throws an IncompleteReleaseError naming what is missing, unless the release is complete. */
-export async function requireComplete(bucket: Bucket, release: ReleaseRecord, what: string): Promise<Completeness> {
-  const result = await checkComplete(bucket, release);
+export async function requireComplete(
+  bucket: Bucket,
+  release: ReleaseRecord,
+  what: string,
+  confirmed: ReadonlySet<string> = new Set(),
+): Promise<Completeness> {
+  const result = await checkComplete(bucket, release, confirmed);
   if (result.missing.length + result.wrongSize.length > 0) throw incompleteError(bucket.name, release, result, what);
   return result;
 }

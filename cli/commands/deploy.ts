@@ -93,11 +93,11 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   const liveId = live.manifest?.release.id;
   let switching = false;
   try {
-    const existing = await assetListing;
     if (live.manifest && sameBuild(record, live.manifest.release) && (options.release === undefined || options.release === liveId)) {
-      const unchanged = await unchangedResult(bucket, live.manifest.release, existing, dist, reporter);
+      const unchanged = await unchangedResult(bucket, live.manifest.release, assetListing, dist, reporter);
       if (unchanged) return unchanged;
     }
+    const existing = await assetListing;
     reporter.info(
       `Release ${id}: ${dist.kind} build, ${dist.assets.length} assets in ${dist.assetPrefixes.join(' ') || '(no asset folders)'}, ${dist.files.length} release files`,
     );
@@ -127,7 +127,10 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     reporter.info(`Uploading ${uploads.length} objects (${plan.present.length} assets already in the bucket)…`);
     await uploadAll(bucket, uploads, concurrency, reporter);
     await writeRecord(bucket, record);
-    await requireComplete(bucket, record, 'Before switching');
+    // Objects uploaded just now are confirmed by S3's answers (and too new for prune's grace
+    // period); the listing re-checks what this deploy reused, which a concurrent prune could remove.
+    const confirmed = new Set([...uploads.map((upload) => upload.key), releaseRecordKey(id)]);
+    await requireComplete(bucket, record, 'Before switching', confirmed);
     switching = true;
     await switchLive(bucket, record, live, now());
     reporter.info(`Live: ${id}${liveId ? ` (was ${liveId}; \`shellfront rollback\` brings it back)` : ''}`);
@@ -159,11 +162,12 @@ function early<T>(promise: Promise<T>): Promise<T> {
 async function unchangedResult(
   bucket: Bucket,
   liveRelease: ReleaseRecord,
-  assetListing: Listing,
+  assetListing: Promise<Listing>,
   dist: ScannedDist,
   reporter: Reporter,
 ): Promise<DeployResult | undefined> {
-  const listed = new Map([...assetListing, ...(await listPrefixes(bucket, [`${RELEASES_PREFIX}${liveRelease.id}`]))]);
+  const [assets, own] = await Promise.all([assetListing, listPrefixes(bucket, [`${RELEASES_PREFIX}${liveRelease.id}`])]);
+  const listed = new Map([...assets, ...own]);
   const state = completenessOf(liveRelease, listed);
   const problems = state.missing.length + state.wrongSize.length;
   if (problems > 0) {

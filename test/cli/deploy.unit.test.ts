@@ -187,10 +187,20 @@ describe('deploy (mocked S3)', () => {
     expect(putKeys()).toEqual([]);
   });
 
-  it('refuses to switch when an object went missing after upload', async () => {
-    s3.on(ListObjectsV2Command).resolves({ Contents: [] });
-    await expect(deploy(options)).rejects.toThrow(/Before switching: release "r2" is incomplete[\s\S]*missing: assets\//);
+  it('refuses to switch when a reused asset vanished during the deploy (e.g. a concurrent prune)', async () => {
+    const path = 'assets/index-CGELnclK.js';
+    const bytes = readFileSync(join(VITE_DIST, path));
+    const before = { Key: path, Size: bytes.byteLength, ETag: `"${createHash('md5').update(bytes).digest('hex')}"` };
+    s3.on(ListObjectsV2Command, { Prefix: 'assets/' }).resolvesOnce({ Contents: [before] }).resolves({ Contents: [] });
+    await expect(deploy(options)).rejects.toThrow(/Before switching: release "r2" is incomplete[\s\S]*missing: assets\/index-CGELnclK\.js/);
+    expect(putKeys()).not.toContain(path);
     expect(putKeys()).not.toContain(MANIFEST_KEY);
+  });
+
+  it('does not list again when every object was uploaded by this deploy', async () => {
+    await deploy(options);
+    // One listing before uploading (the asset folder), none after: S3 confirmed each PUT.
+    expect(s3.commandCalls(ListObjectsV2Command)).toHaveLength(1);
   });
 
   it('writes nothing on --dry-run', async () => {
