@@ -186,7 +186,8 @@ export class Bucket {
       const permission = PERMISSION[operation] ?? `s3:${operation}`;
       return new AwsAccessError(
         `Access denied: ${operation} ${target} needs ${permission} on arn:aws:s3:::${this.name}${operation === 'ListObjectsV2' ? '' : '/*'}. ` +
-          `Grant it to the role or user running shellfront (the stack's CiRoleArn role has what deploy, rollback and prune need).`,
+          `Grant it to the role or user running shellfront. The stack's CiRoleArn role has s3:ListBucket, s3:GetObject and s3:PutObject, ` +
+          `and s3:DeleteObject (for prune) only when the stack is deployed with ciAllowPrune=true.`,
         { cause: error },
       );
     }

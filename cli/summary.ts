@@ -10,6 +10,7 @@ export function summarize(command: string, result: unknown): string {
   switch (command) {
     case 'deploy': {
       const r = result as DeployResult;
+      if (r.unchanged) return `Unchanged: ${r.release} is live in s3://${r.bucket} with this exact build; nothing was written\n`;
       const head = r.dryRun ? `Dry run for ${r.release} (nothing written)` : `Deployed ${r.release} to s3://${r.bucket}: live`;
       return (
         `${head}\n` +
