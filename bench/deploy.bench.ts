@@ -127,9 +127,34 @@ export async function runDeployBench(): Promise<Record<string, unknown>> {
       pass: { firstDeploy: firstRatio >= TARGETS.firstDeploy, redeploy: againRatio >= TARGETS.redeploy },
     };
   }
+  result.figures = figures(result);
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
   writeFileSync(RESULT_FILE, `${JSON.stringify(result, null, 2)}\n`);
   return result;
+}
+
+/** The rows bench/run.ts renders into bench/RESULTS.md. */
+function figures(result: Record<string, unknown>): Array<Record<string, unknown>> {
+  const cli = result.shellfront as Record<string, number>;
+  const comparison = result.comparison as Record<string, unknown>;
+  const rows: Array<Record<string, unknown>> = [
+    { name: 'shellfront first deploy (1,000 files, median)', value: cli.firstDeployMedianMs, unit: 'ms' },
+    { name: 'shellfront unchanged redeploy (median)', value: cli.redeployMedianMs, unit: 'ms' },
+    { name: 'shellfront same build as a new release (median)', value: cli.newReleaseSameAssetsMedianMs, unit: 'ms' },
+  ];
+  if (comparison.skipped) {
+    rows.push({ name: 'comparison with aws s3 sync', value: `skipped: ${String(comparison.reason)}` });
+    return rows;
+  }
+  const sync = comparison.sync as Record<string, number>;
+  const pass = comparison.pass as Record<string, boolean>;
+  rows.push(
+    { name: 'aws s3 sync first run (median)', value: sync.firstDeployMedianMs, unit: 'ms' },
+    { name: 'aws s3 sync re-run, nothing changed (median)', value: sync.redeployMedianMs, unit: 'ms' },
+    { name: 'first deploy: sync time / shellfront time', value: comparison.firstDeploySpeedup, unit: '×', target: `≥ ${TARGETS.firstDeploy}×`, pass: pass.firstDeploy },
+    { name: 'unchanged redeploy: sync re-run / shellfront', value: comparison.redeploySpeedup, unit: '×', target: `≥ ${TARGETS.redeploy}×`, pass: pass.redeploy },
+  );
+  return rows;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
