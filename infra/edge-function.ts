@@ -16,12 +16,12 @@ import { acknowledgeWildcardResource } from './nag.ts';
 export const EDGE_REGION = 'us-east-1';
 
 /**
- * Memory buys CPU (1,769 MB = one vCPU) and a cold start is mostly CPU: evaluating the 25 KB
- * bundle takes ~8 ms on a full core here, and bench/results/edge.json measures the whole cold
- * start (import + SigV4-signed manifest GET + first render, loopback S3) at ~130 ms over a bare
- * `node -e ''`. At 128 MB (~1/14 vCPU) the CPU part would stretch ~14x, past a second; at 1,024 MB
- * (~0.58 vCPU) it is ~1.7x. Cost barely moves: a warm request runs in microseconds and is billed
- * the 1 ms minimum, ~$0.05 per million at 1,024 MB against the $0.60 per million request fee.
+ * Memory buys CPU (1,769 MB = one vCPU) and a cold start is mostly CPU: bench/results/edge.json
+ * measures the whole cold start (import of the 21 KB bundle + SigV4-signed manifest GET + first
+ * render, loopback S3) at ~33 ms over a bare `node -e ''` on a full core. At 128 MB (~1/14 vCPU)
+ * that CPU work would stretch ~14x, to ~450 ms on every cold start; at 1,024 MB (~0.58 vCPU) it is
+ * ~1.7x, ~55 ms. Cost barely moves: a warm request runs in microseconds and is billed the 1 ms
+ * minimum, ~$0.05 per million at 1,024 MB against the $0.60 per million request fee.
  */
 export const EDGE_MEMORY_MB = 1024;
 
