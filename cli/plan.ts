@@ -17,21 +17,32 @@ export interface AssetConflict {
 
 export interface AssetPlan {
   readonly missing: readonly DistFile[];
+  /** Empty objects where the build has bytes, not used by the live release: see planAssets. */
+  readonly leftovers: readonly string[];
   readonly present: readonly DistFile[];
   readonly conflicts: readonly AssetConflict[];
   conflictError(bucket: string): ConflictError;
 }
 
-/** `existing`: a listing of the build's asset folders, taken before uploading. */
-export async function planAssets(bucket: Bucket, dist: ScannedDist, existing: Listing): Promise<AssetPlan> {
+/**
+ * `existing`: a listing of the build's asset folders, taken before uploading. `liveAssets`: keys
+ * the live release references. An empty object where the build has bytes and that the live release
+ * does not use is the leftover of an interrupted upload (some S3-compatible servers, s3rver among
+ * them, keep one; S3 never does) and is uploaded again rather than refused.
+ */
+export async function planAssets(bucket: Bucket, dist: ScannedDist, existing: Listing, liveAssets: ReadonlySet<string>): Promise<AssetPlan> {
   const missing: DistFile[] = [];
+  const leftovers: string[] = [];
   const present: DistFile[] = [];
   const conflicts: AssetConflict[] = [];
   const unsure: DistFile[] = [];
   for (const asset of dist.assets) {
     const object = existing.get(asset.path);
     if (!object) missing.push(asset);
-    else if (object.size !== asset.size) conflicts.push({ path: asset.path, reason: `${object.size} bytes in the bucket, ${asset.size} in the build` });
+    else if (object.size === 0 && asset.size > 0 && !liveAssets.has(asset.path)) {
+      missing.push(asset);
+      leftovers.push(asset.path);
+    } else if (object.size !== asset.size) conflicts.push({ path: asset.path, reason: `${object.size} bytes in the bucket, ${asset.size} in the build` });
     else if (object.etag === asset.md5Hex) present.push(asset);
     else unsure.push(asset);
   }
@@ -43,6 +54,7 @@ export async function planAssets(bucket: Bucket, dist: ScannedDist, existing: Li
   });
   return {
     missing,
+    leftovers,
     present,
     conflicts,
     conflictError: (name) =>

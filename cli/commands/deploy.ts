@@ -20,7 +20,7 @@ import {
 import { Bucket, PreconditionFailed } from '../bucket.ts';
 import { completenessOf, listPrefixes, requireComplete, type Listing } from '../completeness.ts';
 import { describeLayout, readLayout, type BuildKind, type DistFile, type ScannedDist } from '../dist.ts';
-import { ConflictError, InputError, UsageError, withNote } from '../errors.ts';
+import { ConflictError, InputError, UsageError, listSome, withNote } from '../errors.ts';
 import { readLive, switchLive } from '../live.ts';
 import { planAssets, sameBuild } from '../plan.ts';
 import { checkReleaseId, defaultReleaseId, type GitInfo } from '../release-id.ts';
@@ -102,8 +102,11 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
       `Release ${id}: ${dist.kind} build, ${dist.assets.length} assets in ${dist.assetPrefixes.join(' ') || '(no asset folders)'}, ${dist.files.length} release files`,
     );
     if (await recordRead) throw releaseExists(options.bucket, id);
-    const plan = await planAssets(bucket, dist, existing);
+    const plan = await planAssets(bucket, dist, existing, new Set(live.manifest?.release.assets.map((asset) => asset.path)));
     if (plan.conflicts.length > 0) throw plan.conflictError(options.bucket);
+    if (plan.leftovers.length > 0) {
+      reporter.warn(`${plan.leftovers.length} empty object(s) left by an interrupted upload will be uploaded again:\n${listSome(plan.leftovers)}`);
+    }
     const uploads: Upload[] = [
       ...plan.missing.map((file) => ({ key: file.path, file, cacheControl: ASSET_CACHE_CONTROL, immutable: true })),
       ...dist.files.map((file) => ({ key: releaseFileKey(id, file.path), file, cacheControl: RELEASE_FILE_CACHE_CONTROL, immutable: false })),

