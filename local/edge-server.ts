@@ -68,7 +68,15 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: LocalE
     sendText(res, 400, '400 Bad Request', security);
     return { status: 400, note: 'bad request target' };
   }
-  const target = `${url.pathname}${url.search}`;
+  // ...and then sends the RAW path to the origin: the handler sees exactly what the viewer sent
+  // (and answers 400 to dot segments), and S3 keys are literal (it never resolves "..").
+  const raw = req.url ?? '/';
+  if (!raw.startsWith('/')) {
+    sendText(res, 400, '400 Bad Request', security);
+    return { status: 400, note: 'bad request target' };
+  }
+  const target = raw;
+  const rawPath = raw.split('?', 1)[0] as string;
   const behavior = matchBehavior(options.table, url.pathname);
 
   if (behavior.allowedMethods === 'GET_HEAD' && method !== 'GET' && method !== 'HEAD') {
@@ -92,7 +100,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: LocalE
       const value = req.headers[name];
       if (typeof value === 'string') conditional[name] = value;
     }
-    const origin = await options.s3.get(url.pathname, { method: s3Method, headers: conditional });
+    if (hasDotSegment(rawPath)) {
+      // S3 would look up the literal key (which does not exist); the local signer would resolve it.
+      sendText(res, 404, '404 Not Found: no such key', security);
+      return { status: 404, note: `${behavior.name}: dot segment` };
+    }
+    const origin = await options.s3.get(rawPath, { method: s3Method, headers: conditional });
     streamOrigin(res, origin, security);
     return { status: origin.status, note: `${behavior.name}: s3` };
   }
@@ -128,9 +141,25 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: LocalE
     sendText(res, 502, '502 Bad Gateway: the edge function returned a request without a valid uri (LambdaValidationError)', security);
     return { status: 502, note: `${behavior.name}: invalid handler request` };
   }
+  if (hasDotSegment(result.uri.split('?', 1)[0] as string)) {
+    sendText(res, 404, '404 Not Found: no such key', security);
+    return { status: 404, note: `${behavior.name}: dot segment in the handler's uri` };
+  }
   const origin = await options.s3.get(result.uri, { method: s3Method });
   streamOrigin(res, origin, security);
   return { status: origin.status, note: `${behavior.name}: s3 ${result.uri}` };
+}
+
+function hasDotSegment(path: string): boolean {
+  return path.split('/').some((segment) => {
+    let decoded = segment;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      return true;
+    }
+    return decoded === '.' || decoded === '..' || decoded.includes('/') || decoded.includes('\\');
+  });
 }
 
 /** The request listener of the local edge (exported so tests can mount it on their own server). */
