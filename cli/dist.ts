@@ -6,9 +6,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
+import mime from 'mime';
 import { join, sep } from 'node:path';
 import { MANIFEST_KEY, RELEASES_PREFIX, filePathProblem } from '../contracts/release.ts';
-import { contentTypeOf } from './content-type.ts';
 import { InputError, listSome } from './errors.ts';
 
 export type BuildKind = 'vite' | 'webpack' | 'static';
@@ -185,4 +185,12 @@ export function looksHashed(path: string): boolean {
     }
   }
   return false;
+}
+
+const TEXT_LIKE = /^(text\/|application\/(json|javascript|ld\+json|manifest\+json|xml)|image\/svg\+xml)/;
+
+/** Content-Type by extension (the `mime` package), with a charset for text. */
+export function contentTypeOf(path: string): string {
+  const type = mime.getType(path) ?? 'application/octet-stream';
+  return TEXT_LIKE.test(type) ? `${type}; charset=utf-8` : type;
 }
