@@ -9,7 +9,7 @@
  *   npx tsx bench/deploy.bench.ts
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -27,6 +27,8 @@ const TARGETS = { firstDeploy: 2, redeploy: 5 } as const;
 interface Timings {
   firstDeployMs: number[];
   redeployMs: number[];
+  /** CPU the S3 server spent serving each run (s3rver is one Node process): bounds what any client can reach. */
+  serverCpuMs: { firstDeploy: number[]; redeploy: number[] };
 }
 
 interface CliTimings extends Timings {
@@ -34,12 +36,25 @@ interface CliTimings extends Timings {
   newReleaseSameAssetsMs: number[];
 }
 
-function timed(label: string, command: string, args: string[], env: NodeJS.ProcessEnv): number {
+/** CPU time (ms) the process has used so far, from /proc (Linux); undefined elsewhere. */
+function processCpuMs(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf-8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * (1000 / 100);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs one command to completion; returns its wall time and the S3 server's CPU time meanwhile. */
+function timed(label: string, command: string, args: string[], env: NodeJS.ProcessEnv, serverPid: number | undefined): { ms: number; serverCpuMs?: number } {
+  const cpuBefore = processCpuMs(serverPid);
   const started = process.hrtime.bigint();
   const result = spawnSync(command, args, { env, encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024 });
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const ms = Math.round(Number(process.hrtime.bigint() - started) / 1e6);
   if (result.status !== 0) throw new Error(`${label} failed (exit ${result.status}):\n${result.stderr || result.stdout}`);
-  return Math.round(ms);
+  const cpuAfter = processCpuMs(serverPid);
+  return cpuBefore === undefined || cpuAfter === undefined ? { ms } : { ms, serverCpuMs: cpuAfter - cpuBefore };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
@@ -61,14 +76,20 @@ export async function runDeployBench(): Promise<Record<string, unknown>> {
     AWS_CONFIG_FILE: join(work, 'aws-config'),
     AWS_SHARED_CREDENTIALS_FILE: join(work, 'aws-credentials'),
   };
-  const shellfront: CliTimings = { firstDeployMs: [], redeployMs: [], newReleaseSameAssetsMs: [] };
-  const sync: Timings = { firstDeployMs: [], redeployMs: [] };
+  const shellfront: CliTimings = { firstDeployMs: [], redeployMs: [], newReleaseSameAssetsMs: [], serverCpuMs: { firstDeploy: [], redeploy: [] } };
+  const sync: Timings = { firstDeployMs: [], redeployMs: [], serverCpuMs: { firstDeploy: [], redeploy: [] } };
+  const pid = server.process.pid;
+  const note = (timings: Timings, phase: 'firstDeploy' | 'redeploy', sample: { ms: number; serverCpuMs?: number }) => {
+    timings[`${phase}Ms`].push(sample.ms);
+    if (sample.serverCpuMs !== undefined) timings.serverCpuMs[phase].push(sample.serverCpuMs);
+  };
   const cli = (bucket: string, release?: string) =>
     timed(
       `shellfront deploy ${release ?? ''}`,
       process.execPath,
       [BIN, 'deploy', dist.root, '--bucket', bucket, ...(release ? ['--release', release] : []), '--json'],
       env,
+      pid,
     );
   const awsSync = (bucket: string) =>
     timed(
@@ -76,15 +97,16 @@ export async function runDeployBench(): Promise<Record<string, unknown>> {
       AWS,
       ['s3', 'sync', dist.root, `s3://${bucket}`, '--endpoint-url', server.endpoint, '--exclude', '.vite/*', '--only-show-errors'],
       env,
+      pid,
     );
   try {
     for (let run = 0; run < RUNS; run++) {
-      shellfront.firstDeployMs.push(cli(`bench-cli-${run}`, `first-${run}`));
-      if (awsAvailable) sync.firstDeployMs.push(awsSync(`bench-sync-${run}`));
+      note(shellfront, 'firstDeploy', cli(`bench-cli-${run}`, `first-${run}`));
+      if (awsAvailable) note(sync, 'firstDeploy', awsSync(`bench-sync-${run}`));
       // As in CI re-running the same commit: no --release, the build is identical to the live one.
-      shellfront.redeployMs.push(cli(`bench-cli-${run}`));
-      if (awsAvailable) sync.redeployMs.push(awsSync(`bench-sync-${run}`));
-      shellfront.newReleaseSameAssetsMs.push(cli(`bench-cli-${run}`, `again-${run}`));
+      note(shellfront, 'redeploy', cli(`bench-cli-${run}`));
+      if (awsAvailable) note(sync, 'redeploy', awsSync(`bench-sync-${run}`));
+      shellfront.newReleaseSameAssetsMs.push(cli(`bench-cli-${run}`, `again-${run}`).ms);
       console.error(`run ${run + 1}/${RUNS} done`);
     }
   } finally {
@@ -135,10 +157,12 @@ export async function runDeployBench(): Promise<Record<string, unknown>> {
 
 /** The rows bench/run.ts renders into bench/RESULTS.md. */
 function figures(result: Record<string, unknown>): Array<Record<string, unknown>> {
-  const cli = result.shellfront as Record<string, number>;
+  const cli = result.shellfront as Record<string, number> & Timings;
   const comparison = result.comparison as Record<string, unknown>;
+  const serverCpu = (timings: Timings) => (timings.serverCpuMs.firstDeploy.length ? median(timings.serverCpuMs.firstDeploy) : 'n/a');
   const rows: Array<Record<string, unknown>> = [
     { name: 'shellfront first deploy (1,000 files, median)', value: cli.firstDeployMedianMs, unit: 'ms' },
+    { name: 's3rver CPU while serving that first deploy (median)', value: serverCpu(cli), unit: 'ms' },
     { name: 'shellfront unchanged redeploy (median)', value: cli.redeployMedianMs, unit: 'ms' },
     { name: 'shellfront same build as a new release (median)', value: cli.newReleaseSameAssetsMedianMs, unit: 'ms' },
   ];
@@ -146,10 +170,11 @@ function figures(result: Record<string, unknown>): Array<Record<string, unknown>
     rows.push({ name: 'comparison with aws s3 sync', value: `skipped: ${String(comparison.reason)}` });
     return rows;
   }
-  const sync = comparison.sync as Record<string, number>;
+  const sync = comparison.sync as Record<string, number> & Timings;
   const pass = comparison.pass as Record<string, boolean>;
   rows.push(
     { name: 'aws s3 sync first run (median)', value: sync.firstDeployMedianMs, unit: 'ms' },
+    { name: 's3rver CPU while serving that sync (median)', value: serverCpu(sync), unit: 'ms' },
     { name: 'aws s3 sync re-run, nothing changed (median)', value: sync.redeployMedianMs, unit: 'ms' },
     { name: 'first deploy: sync time / shellfront time', value: comparison.firstDeploySpeedup, unit: '×', target: `≥ ${TARGETS.firstDeploy}×`, pass: pass.firstDeploy },
     { name: 'unchanged redeploy: sync re-run / shellfront', value: comparison.redeploySpeedup, unit: '×', target: `≥ ${TARGETS.redeploy}×`, pass: pass.redeploy },
