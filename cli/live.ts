@@ -21,17 +21,25 @@ export interface LiveState {
   readonly manifest: Manifest | undefined;
   /** undefined when there is no manifest.json yet. */
   readonly etag: string | undefined;
+  /** Why manifest.json could not be used, when it exists but is invalid (only with `tolerateInvalid`). */
+  readonly invalid?: string;
 }
 
-export async function readLive(bucket: Bucket): Promise<LiveState> {
+/**
+ * Reads manifest.json and its ETag. An invalid manifest is an InputError, unless
+ * `tolerateInvalid` (deploy, rollback --to): then the state says why, and a conditional write
+ * on its ETag can replace it.
+ */
+export async function readLive(bucket: Bucket, options: { tolerateInvalid?: boolean } = {}): Promise<LiveState> {
   const found = await bucket.getText(MANIFEST_KEY);
   if (!found) return { manifest: undefined, etag: undefined };
   try {
     return { manifest: parseManifest(found.text), etag: found.etag };
   } catch (error) {
+    const problem = `s3://${bucket.name}/${MANIFEST_KEY} is not a valid manifest (${(error as Error).message})`;
+    if (options.tolerateInvalid) return { manifest: undefined, etag: found.etag, invalid: problem };
     throw new InputError(
-      `s3://${bucket.name}/${MANIFEST_KEY} is not a valid manifest (${(error as Error).message}). ` +
-        `The edge keeps serving its last good copy; run \`shellfront rollback --to <id>\` to write a good one.`,
+      `${problem}. The edge keeps serving its last good copy; \`shellfront rollback --to <id>\` or a new deploy replaces it.`,
       { cause: error },
     );
   }

@@ -81,7 +81,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   const layout = await readLayout(options.dist, options.assetDirs ? { assetDirs: options.assetDirs } : {});
 
   // The reads S3 must answer start now and run while the files are hashed.
-  const liveRead = early(readLive(bucket));
+  const liveRead = early(readLive(bucket, { tolerateInvalid: true }));
   const recordRead = early(bucket.head(releaseRecordKey(id)));
   const assetPrefixes = layout.assetPrefixes.filter((prefix) => layout.paths.some((path) => path.startsWith(prefix)));
   const assetListing = early(listPrefixes(bucket, assetPrefixes));
@@ -90,6 +90,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   const record = buildRecord(dist, id, now(), options);
 
   const live = await liveRead;
+  if (live.invalid) reporter.warn(`${live.invalid}; this deploy replaces it.`);
   const liveId = live.manifest?.release.id;
   let switching = false;
   try {

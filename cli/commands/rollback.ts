@@ -38,12 +38,14 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
     if (problem) throw new UsageError(`--to ${problem}`);
   }
   const bucket = new Bucket(options.client, options.bucket, options.retry);
-  const live = await readLive(bucket);
-  if (!live.manifest) {
+  // With --to, an invalid manifest.json is no obstacle: rolling back is how it gets replaced.
+  const live = await readLive(bucket, { tolerateInvalid: options.to !== undefined });
+  if (live.invalid) reporter.warn(`${live.invalid}; replacing it with "${options.to}".`);
+  if (!live.manifest && !live.invalid) {
     throw new InputError(`No release is live in s3://${options.bucket} (there is no manifest.json): deploy one first.`);
   }
-  const current = live.manifest.release.id;
-  const target = options.to ?? live.manifest.previous[0];
+  const current = live.manifest?.release.id ?? '(invalid manifest)';
+  const target = options.to ?? live.manifest?.previous[0];
   if (!target) {
     throw new InputError(
       `"${current}" is live and no earlier live release is recorded. Name one with --to <id> (\`shellfront releases\` lists them).`,

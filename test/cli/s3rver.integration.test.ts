@@ -2,7 +2,7 @@
  * The CLI against a real S3-protocol server on loopback (s3rver): real builds deployed and
  * read back byte for byte, redeploy, rollback, prune, and refusals that leave the live release alone.
  */
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -142,5 +142,14 @@ describe('shellfront against s3rver', () => {
     await expect(verify(base())).resolves.toMatchObject({ release: 'r1' });
     await expect(verify({ ...base(), release: 'r3' })).resolves.toMatchObject({ release: 'r3', live: false });
     await expect(rollback({ ...base(), to: 'r2' })).rejects.toThrow(/not in s3:\/\//);
+  });
+
+  it('replaces an invalid manifest.json with rollback --to (and refuses to verify it)', async () => {
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: MANIFEST_KEY, Body: '{"schema": 1, "release": "oops"}' }));
+    await expect(verify(base())).rejects.toThrow(/is not a valid manifest/);
+    await expect(rollback(base())).rejects.toThrow(/is not a valid manifest/);
+    await expect(rollback({ ...base(), to: 'r3' })).resolves.toMatchObject({ release: 'r3', changed: true });
+    expect(await liveId()).toBe('r3');
+    await expect(verify(base())).resolves.toMatchObject({ release: 'r3', live: true });
   });
 });
