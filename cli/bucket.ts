@@ -11,6 +11,7 @@ import {
   type PutObjectCommandInput,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { directPutsOf } from './direct-put.ts';
 import { AwsAccessError, CliError, EXIT, TransientError } from './errors.ts';
 import { httpStatusOf, isRetryable, withRetry, type RetryOptions } from './retry.ts';
 
@@ -29,6 +30,8 @@ export interface PutOptions {
   readonly metadata?: Record<string, string>;
   readonly ifMatch?: string;
   readonly ifNoneMatch?: '*';
+  /** Hex SHA-256 of the body: the direct upload path signs it, so S3 refuses any other bytes. */
+  readonly sha256?: string;
 }
 
 /** A conditional write lost: the object changed (If-Match) or exists (If-None-Match). */
@@ -135,8 +138,15 @@ export class Bucket {
       ...(options.ifMatch ? { IfMatch: `"${options.ifMatch}"` } : {}),
       ...(options.ifNoneMatch ? { IfNoneMatch: options.ifNoneMatch } : {}),
     };
+    // Plain PUTs of a client built with directPuts skip the SDK's middleware (cli/direct-put.ts);
+    // conditional writes (release record, manifest.json) always go through the SDK.
+    const direct = options.ifMatch || options.ifNoneMatch ? undefined : directPutsOf(this.client);
+    const bytes = typeof body === 'string' ? Buffer.from(body, 'utf-8') : body;
     try {
-      await this.call('PutObject', key, () => this.client.send(new PutObjectCommand(input)));
+      await this.call('PutObject', key, async () => {
+        if (direct && (await direct.put(this.name, key, bytes, options))) return;
+        await this.client.send(new PutObjectCommand(input));
+      });
     } catch (error) {
       // call() passes 412/409 through untranslated: the caller decides what a lost race means.
       const status = httpStatusOf(error);

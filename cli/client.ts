@@ -5,8 +5,11 @@
  * aws-chunked framing inside objects otherwise; harmless on real S3).
  */
 import { S3Client } from '@aws-sdk/client-s3';
+import { enableDirectPuts } from './direct-put.ts';
 
 export const DEFAULT_REGION = 'us-east-1';
+/** Sockets per client when no larger upload concurrency asks for more. */
+export const DEFAULT_MAX_SOCKETS = 64;
 
 export function resolveRegion(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   return flag ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? DEFAULT_REGION;
@@ -19,11 +22,14 @@ export interface ClientOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** @default the SDK's credential chain (env vars, profile, web identity, …) */
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
+  /** Send plain PUTs (a deploy's uploads) as signed HTTP requests instead of through the SDK: see cli/direct-put.ts. */
+  readonly directPuts?: boolean;
 }
 
 export function createS3Client(options: ClientOptions): S3Client {
   const endpoint = (options.env ?? process.env).AWS_ENDPOINT_URL_S3;
-  return new S3Client({
+  const maxSockets = Math.max(DEFAULT_MAX_SOCKETS, options.maxSockets ?? 0);
+  const client = new S3Client({
     region: options.region,
     ...(options.credentials ? { credentials: { ...options.credentials } } : {}),
     ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
@@ -35,8 +41,10 @@ export function createS3Client(options: ClientOptions): S3Client {
     requestHandler: {
       connectionTimeout: 10_000,
       requestTimeout: 120_000,
-      httpsAgent: { keepAlive: true, maxSockets: Math.max(50, options.maxSockets ?? 0) },
-      httpAgent: { keepAlive: true, maxSockets: Math.max(50, options.maxSockets ?? 0) },
+      httpsAgent: { keepAlive: true, maxSockets },
+      httpAgent: { keepAlive: true, maxSockets },
     },
   });
+  if (options.directPuts) enableDirectPuts(client, { ...(endpoint ? { endpoint } : {}), maxSockets });
+  return client;
 }

@@ -116,7 +116,7 @@ async function execute(
     );
   }
   const region = resolveRegion(text('region'), env);
-  const client = context.createS3Client?.(region) ?? createS3Client({ region, env, maxSockets: Number(text('concurrency') ?? 0) || 0 });
+  const client = context.createS3Client?.(region) ?? createS3Client({ region, env, maxSockets: Number(text('concurrency') ?? 0) || 0, directPuts: true });
   const bucket = await resolveBucket(text('bucket'), text('stack'), region);
   const reporter = streamReporter(stderr);
   const quietReporter = json ? { ...reporter, info() {} } : reporter;

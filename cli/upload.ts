@@ -27,6 +27,7 @@ export async function uploadAll(bucket: Bucket, uploads: readonly Upload[], conc
       contentType: upload.file.contentType,
       cacheControl: upload.cacheControl,
       contentMd5: upload.file.md5Base64,
+      sha256: upload.file.sha256,
       // Lets a later deploy tell "same bytes" from "changed" when the ETag is not an MD5 (SSE-KMS).
       ...(upload.immutable ? { metadata: { sha256: upload.file.sha256 } } : {}),
     });
