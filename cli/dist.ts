@@ -90,13 +90,22 @@ export async function readLayout(root: string, options: ScanOptions = {}): Promi
   return { root, kind, assetPrefixes, paths: site, skipped };
 }
 
+/** Files hashed between two turns of the event loop. */
+const FILES_PER_TURN = 64;
+
 /**
  * Reads and hashes every file. Synchronous reads on purpose: for a thousand small files they
- * are several times faster than fs/promises, and callers start their S3 requests first.
+ * are several times faster than fs/promises. Callers start their S3 requests first; every
+ * FILES_PER_TURN files the event loop gets a turn, so answers that arrive meanwhile are handled
+ * (and the requests that depend on them sent) while hashing goes on.
  */
-export function describeLayout(layout: DistLayout): ScannedDist {
+export async function describeLayout(layout: DistLayout): Promise<ScannedDist> {
   const isAsset = (path: string) => layout.assetPrefixes.some((prefix) => path.startsWith(prefix));
-  const described = layout.paths.map((path) => describeFile(layout.root, path));
+  const described: DistFile[] = [];
+  for (const path of layout.paths) {
+    if (described.length % FILES_PER_TURN === FILES_PER_TURN - 1) await new Promise<void>((resolve) => setImmediate(resolve));
+    described.push(describeFile(layout.root, path));
+  }
   const assets = described.filter((file) => isAsset(file.path));
   const files = described.filter((file) => !isAsset(file.path));
   const unhashed = assets.filter((file) => !looksHashed(file.path)).map((file) => file.path);

@@ -17,7 +17,7 @@ files, the release record, a completeness check, then manifest.json (a condition
   --message, -m <text>     note shown by \`shellfront releases\`
   --config <file.json>     runtime config injected into the shell
   --asset-dirs <a/,b/>     hashed asset folders (default: assets/ for Vite; js/ css/ img/ fonts/ media/ for Vue CLI)
-  --concurrency <n>        parallel uploads (default 16)
+  --concurrency <n>        parallel uploads (default 64)
   --dry-run                plan and report, write nothing
 ${TARGET}`,
   rollback: `shellfront rollback (--bucket <b> | --stack <s>) [--to <id>]

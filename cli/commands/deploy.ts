@@ -28,7 +28,7 @@ import { silentReporter, type Reporter } from '../report.ts';
 import type { RetryOptions } from '../retry.ts';
 import { uploadAll, type Upload } from '../upload.ts';
 
-export const DEFAULT_CONCURRENCY = 16;
+export const DEFAULT_CONCURRENCY = 64;
 
 export interface DeployOptions {
   readonly client: S3Client;
@@ -41,7 +41,7 @@ export interface DeployOptions {
   readonly config?: Readonly<Record<string, unknown>>;
   /** Plan and report without writing anything. */
   readonly dryRun?: boolean;
-  /** @default 16 */
+  /** @default 64 (S3 takes thousands of PUTs per second per prefix; each costs one round trip) */
   readonly concurrency?: number;
   /** Overrides the asset folders implied by the build kind. */
   readonly assetDirs?: readonly string[];
@@ -85,7 +85,14 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   const recordRead = early(bucket.head(releaseRecordKey(id)));
   const assetPrefixes = layout.assetPrefixes.filter((prefix) => layout.paths.some((path) => path.startsWith(prefix)));
   const assetListing = early(listPrefixes(bucket, assetPrefixes));
-  const dist = describeLayout(layout);
+  // An identical build needs the live release's own folder listed: start that as soon as
+  // manifest.json names a release with the same file names (hashing comes later).
+  const liveListing = early(
+    liveRead.then((live) =>
+      live.manifest && samePaths(live.manifest.release, layout.paths) ? listPrefixes(bucket, [`${RELEASES_PREFIX}${live.manifest.release.id}`]) : undefined,
+    ),
+  );
+  const dist = await describeLayout(layout);
   for (const warning of dist.warnings) reporter.warn(warning);
   const record = buildRecord(dist, id, now(), options);
 
@@ -95,7 +102,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   let switching = false;
   try {
     if (live.manifest && sameBuild(record, live.manifest.release) && (options.release === undefined || options.release === liveId)) {
-      const unchanged = await unchangedResult(bucket, live.manifest.release, assetListing, dist, reporter);
+      const unchanged = await unchangedResult(bucket, live.manifest.release, assetListing, liveListing, dist, reporter);
       if (unchanged) return unchanged;
     }
     const existing = await assetListing;
@@ -153,6 +160,13 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   }
 }
 
+/** Whether a release has exactly these site files (by name), before any of them is hashed. */
+function samePaths(release: ReleaseRecord, paths: readonly string[]): boolean {
+  if (release.assets.length + release.files.length !== paths.length) return false;
+  const names = new Set(paths);
+  return [...release.assets, ...release.files].every((file) => names.has(file.path));
+}
+
 /** Handles a promise that is awaited later, so an early failure is not an unhandled rejection. */
 function early<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => {});
@@ -167,10 +181,14 @@ async function unchangedResult(
   bucket: Bucket,
   liveRelease: ReleaseRecord,
   assetListing: Promise<Listing>,
+  liveListing: Promise<Listing | undefined>,
   dist: ScannedDist,
   reporter: Reporter,
 ): Promise<DeployResult | undefined> {
-  const [assets, own] = await Promise.all([assetListing, listPrefixes(bucket, [`${RELEASES_PREFIX}${liveRelease.id}`])]);
+  const [assets, own] = await Promise.all([
+    assetListing,
+    liveListing.then((listing) => listing ?? listPrefixes(bucket, [`${RELEASES_PREFIX}${liveRelease.id}`])),
+  ]);
   const listed = new Map([...assets, ...own]);
   const state = completenessOf(liveRelease, listed);
   const problems = state.missing.length + state.wrongSize.length;
