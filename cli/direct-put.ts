@@ -15,7 +15,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { encodeKey, signRequest } from './sigv4.ts';
+import { SignatureV4 } from '@smithy/signature-v4';
 
 export interface DirectPutOptions {
   readonly contentType: string;
@@ -37,6 +37,7 @@ const REQUEST_TIMEOUT_MS = 120_000;
 
 export class DirectPut {
   private readonly targets = new Map<string, Promise<Target | undefined>>();
+  private readonly signers = new Map<string, SignatureV4>();
   private readonly agent: HttpAgent;
   private declined = false;
 
@@ -54,17 +55,19 @@ export class DirectPut {
     if (this.declined) return false;
     const target = await this.target(bucket);
     if (!target) return false;
-    const credentials = await this.client.config.credentials();
     const base = target.url.pathname.replace(/\/+$/, '');
     const path = `${base}/${encodeKey(key)}`;
-    const headers = signRequest({
+    const signed = await this.signer(target.region).sign({
       method: 'PUT',
-      host: target.url.host,
+      protocol: target.url.protocol,
+      hostname: target.url.hostname,
+      ...(target.url.port ? { port: Number(target.url.port) } : {}),
       path,
-      region: target.region,
-      credentials,
-      payloadSha256: options.sha256 ?? createHash('sha256').update(body).digest('hex'),
+      query: {},
       headers: {
+        host: target.url.host,
+        // The signature covers the body's SHA-256: S3 refuses any other bytes.
+        'x-amz-content-sha256': options.sha256 ?? createHash('sha256').update(body).digest('hex'),
         'content-length': String(body.byteLength),
         'content-type': options.contentType,
         'cache-control': options.cacheControl,
@@ -72,6 +75,7 @@ export class DirectPut {
         ...Object.fromEntries(Object.entries(options.metadata ?? {}).map(([name, value]) => [`x-amz-meta-${name.toLowerCase()}`, value])),
       },
     });
+    const headers = signed.headers;
     const response = await this.send(target.url, path, headers, body);
     if (response.status >= 200 && response.status < 300) return true;
     const error = s3Error(response.status, response.body);
@@ -80,6 +84,17 @@ export class DirectPut {
       return false;
     }
     throw error;
+  }
+
+  /** The SDK's own SigV4 signer, with the client's credential provider and hash. */
+  private signer(region: string): SignatureV4 {
+    let signer = this.signers.get(region);
+    if (!signer) {
+      const config = this.client.config;
+      signer = new SignatureV4({ service: 's3', region, credentials: config.credentials, sha256: config.sha256, uriEscapePath: false, applyChecksum: false });
+      this.signers.set(region, signer);
+    }
+    return signer;
   }
 
   /** Closes idle connections. */
@@ -136,6 +151,14 @@ export class DirectPut {
       outgoing.end(body);
     });
   }
+}
+
+/** Encodes an S3 key for the request path: RFC 3986 unreserved characters and "/" stay. */
+export function encodeKey(key: string): string {
+  return key
+    .split('/')
+    .map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`))
+    .join('/');
 }
 
 /** An error shaped like the SDK's for an S3 error answer. */
