@@ -125,6 +125,12 @@ export interface Behavior {
   readonly compress: boolean;
 }
 
+/**
+ * The distribution's default root object: CloudFront rewrites a request for exactly `/` to it
+ * before the origin-request function runs (the function answers it with the shell).
+ */
+export const DEFAULT_ROOT_OBJECT = 'index.html';
+
 export const DEFAULT_API_PATH_PATTERN = '/api/*';
 export const DEFAULT_ASSET_PATH_PATTERNS: readonly string[] = ['/assets/*'];
 

@@ -10,7 +10,7 @@ import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { CACHE_SECONDS, configHeaders, type Behavior, type CachePolicyName } from '../contracts/edge-config.ts';
+import { CACHE_SECONDS, configHeaders, DEFAULT_ROOT_OBJECT, type Behavior, type CachePolicyName } from '../contracts/edge-config.ts';
 import { createResponseHeadersPolicy } from './response-headers.ts';
 import type { ResolvedProps } from './validate.ts';
 
@@ -103,7 +103,7 @@ export class SiteDistribution extends Construct {
       comment: 'shellfront: SPA shell at the edge',
       // The function answers "/" itself; naming a root object also means the bucket root (a
       // LIST with OAC's LIST access) can never be what "/" reaches, even if the function is removed.
-      defaultRootObject: 'index.html',
+      defaultRootObject: DEFAULT_ROOT_OBJECT,
       defaultBehavior: toOptions(defaultBehavior),
       additionalBehaviors,
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,

@@ -3,6 +3,7 @@
  * way CloudFront does it for the default (shell) behavior: pure functions, no I/O.
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-event-structure.html
  */
+import { DEFAULT_ROOT_OBJECT } from '../contracts/edge-config.ts';
 
 export type CfHeaders = Record<string, { key?: string; value: string }[]>;
 
@@ -44,12 +45,6 @@ export interface ViewerRequest {
   readonly clientIp: string;
   readonly requestId: string;
 }
-
-/**
- * The distribution's default root object, as the stack sets it (infra/distribution.ts): CloudFront
- * rewrites a request for exactly `/` to it before the origin-request function runs.
- */
-export const DEFAULT_ROOT_OBJECT = 'index.html';
 
 export interface S3OriginOptions {
   readonly bucket: string;

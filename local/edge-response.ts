@@ -4,6 +4,8 @@
  * LambdaValidationError), flatten its header map, and apply the response headers policy.
  * Pure functions, no I/O.
  */
+// The same rules the handler's adapter follows, as one list of data: what CloudFront rejects.
+import { headerAllowed, MAX_GENERATED_RESPONSE_BYTES } from '../lambda/edge/response-rules.ts';
 import type { CfResponse } from './cloudfront-event.ts';
 
 /** One response header, name as it will be sent. Repeated names (set-cookie) stay separate. */
@@ -15,31 +17,11 @@ export interface ViewerResponse {
   readonly body: Buffer;
 }
 
-/** Origin-request functions may generate at most 1 MB (status, headers and body). */
-export const MAX_GENERATED_RESPONSE_BYTES = 1024 * 1024;
-
-/**
- * Headers a function may not set (CloudFront rejects the response). As data, from
- * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-functions-restrictions.html
- */
-export const DISALLOWED_HEADERS: readonly string[] = [
-  'connection', 'expect', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection',
-  'trailer', 'upgrade', 'x-accel-buffering', 'x-accel-charset', 'x-accel-limit-rate', 'x-accel-redirect',
-  'x-amzn-auth', 'x-amzn-cf-billing', 'x-amzn-cf-id', 'x-amzn-cf-xff', 'x-amzn-errortype',
-  'x-amzn-fle-profile', 'x-amzn-header-count', 'x-amzn-header-order', 'x-amzn-lambda-integration-tag',
-  'x-amzn-requestid', 'x-cache', 'x-forwarded-proto', 'x-real-ip',
-];
-export const DISALLOWED_HEADER_PREFIXES: readonly string[] = ['x-amz-cf-', 'x-edge-'];
-
 /** Hop-by-hop headers Node's HTTP server manages itself; never copied from an origin. */
 export const HOP_BY_HOP_HEADERS: readonly string[] = ['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'trailer'];
 
 export class LambdaValidationError extends Error {
   override readonly name = 'LambdaValidationError';
-}
-
-function isDisallowed(name: string): boolean {
-  return DISALLOWED_HEADERS.includes(name) || DISALLOWED_HEADER_PREFIXES.some((prefix) => name.startsWith(prefix));
 }
 
 /** Turns a generated Lambda@Edge response into what the viewer receives, or throws LambdaValidationError. */
@@ -51,7 +33,7 @@ export function viewerResponseFromLambda(result: CfResponse): ViewerResponse {
   const headers: HeaderList = [];
   for (const [name, entries] of Object.entries(result.headers ?? {})) {
     if (name !== name.toLowerCase()) throw new LambdaValidationError(`header map keys must be lowercase, got ${JSON.stringify(name)}`);
-    if (isDisallowed(name)) throw new LambdaValidationError(`header ${JSON.stringify(name)} may not be set by a function`);
+    if (!headerAllowed(name)) throw new LambdaValidationError(`header ${JSON.stringify(name)} may not be set by a function`);
     if (!Array.isArray(entries)) throw new LambdaValidationError(`header ${JSON.stringify(name)} must be an array of {key, value}`);
     for (const entry of entries) {
       if (typeof entry?.value !== 'string') throw new LambdaValidationError(`header ${JSON.stringify(name)} has a non-string value`);

@@ -4,11 +4,11 @@ import {
   headerListFromRaw,
   headerValue,
   LambdaValidationError,
-  MAX_GENERATED_RESPONSE_BYTES,
   viewerResponseFromLambda,
   withSecurityHeaders,
 } from '../../local/edge-response.ts';
 import type { CfResponse } from '../../local/cloudfront-event.ts';
+import { MAX_GENERATED_RESPONSE_BYTES } from '../../lambda/edge/response-rules.ts';
 
 const shell: CfResponse = {
   status: '200',
