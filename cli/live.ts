@@ -10,10 +10,10 @@ import {
   parseManifest,
   parseReleaseRecord,
   releaseRecordKey,
-  validateManifest,
   type Manifest,
   type ReleaseRecord,
 } from '../contracts/release.ts';
+import { shellSizeProblem } from '../contracts/shell.ts';
 import { PreconditionFailed, type Bucket } from './bucket.ts';
 import { ConflictError, InputError } from './errors.ts';
 
@@ -57,11 +57,27 @@ export async function readRecord(bucket: Bucket, id: string): Promise<ReleaseRec
   }
 }
 
+/**
+ * The manifest that makes `release` live, checked the way the edge will check it (schema, the
+ * 5 MB document limit, a shell under Lambda@Edge's response limit): an InputError for a release
+ * every edge would refuse, raised before anything is written.
+ */
+export function servableManifest(release: ReleaseRecord, current: Manifest | undefined, now: Date): { manifest: Manifest; text: string } {
+  const shell = shellSizeProblem(release);
+  if (shell) throw new InputError(`Release "${release.id}" cannot be served: ${shell}`);
+  const text = JSON.stringify(nextManifest(release, current, now));
+  try {
+    return { manifest: parseManifest(text), text };
+  } catch (error) {
+    throw new InputError(`Release "${release.id}" cannot be made live: ${(error as Error).message}`, { cause: error });
+  }
+}
+
 /** Makes `release` live, provided manifest.json is still what `live` read. Returns the new manifest. */
 export async function switchLive(bucket: Bucket, release: ReleaseRecord, live: LiveState, now: Date): Promise<Manifest> {
-  const manifest = validateManifest(nextManifest(release, live.manifest, now));
+  const { manifest, text } = servableManifest(release, live.manifest, now);
   try {
-    await bucket.put(MANIFEST_KEY, JSON.stringify(manifest), {
+    await bucket.put(MANIFEST_KEY, text, {
       contentType: 'application/json; charset=utf-8',
       cacheControl: MANIFEST_CACHE_CONTROL,
       ...(live.etag ? { ifMatch: live.etag } : { ifNoneMatch: '*' as const }),

@@ -21,7 +21,7 @@ import { Bucket, PreconditionFailed } from '../bucket.ts';
 import { completenessOf, listPrefixes, requireComplete, type Listing } from '../completeness.ts';
 import { describeLayout, readLayout, type BuildKind, type DistFile, type ScannedDist } from '../dist.ts';
 import { ConflictError, InputError, UsageError, listSome, withNote } from '../errors.ts';
-import { readLive, switchLive } from '../live.ts';
+import { readLive, servableManifest, switchLive } from '../live.ts';
 import { planAssets, sameBuild } from '../plan.ts';
 import { checkReleaseId, defaultReleaseId, type GitInfo } from '../release-id.ts';
 import { silentReporter, type Reporter } from '../report.ts';
@@ -105,6 +105,8 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
       const unchanged = await unchangedResult(bucket, live.manifest.release, assetListing, liveListing, dist, reporter);
       if (unchanged) return unchanged;
     }
+    // A release every edge would refuse (shell or manifest too large) is refused before any upload.
+    servableManifest(record, live.manifest, now());
     const existing = await assetListing;
     reporter.info(
       `Release ${id}: ${dist.kind} build, ${dist.assets.length} assets in ${dist.assetPrefixes.join(' ') || '(no asset folders)'}, ${dist.files.length} release files`,

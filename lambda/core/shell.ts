@@ -4,20 +4,11 @@
  * shell cannot be served is rejected like any other bad manifest and the last good one stays.
  */
 import { createHash } from 'node:crypto';
-import {
-  SHELL_DATA_ELEMENT_ID,
-  type Manifest,
-  type ReleaseRecord,
-} from '../../contracts/release.ts';
+import type { Manifest } from '../../contracts/release.ts';
+import { MAX_SHELL_BYTES, renderShell } from '../../contracts/shell.ts';
 import { releaseFileUri } from './route.ts';
 
-/**
- * Lambda@Edge refuses generated responses over 1 MB (headers and body); the shell must stay
- * well under it.
- */
-export const MAX_SHELL_BYTES = 960 * 1024;
-/** `<meta name="shellfront-release" content="<id>">` in the shell's head. */
-export const RELEASE_META_NAME = 'shellfront-release';
+export { MAX_SHELL_BYTES, RELEASE_META_NAME, renderShell, scriptSafeJson } from '../../contracts/shell.ts';
 
 export interface PreparedRelease {
   readonly id: string;
@@ -41,34 +32,6 @@ export class ShellTooLargeError extends Error {
     );
     this.bytes = bytes;
   }
-}
-
-/** JSON that cannot end its `<script>` element or break out of it: `<`, `>`, `&`, U+2028/2029 escaped. */
-export function scriptSafeJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (char) => {
-    return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
-  });
-}
-
-function escapeAttribute(text: string): string {
-  return text.replace(/[&"<>]/g, (char) => `&#${char.charCodeAt(0)};`);
-}
-
-const HEAD_END = /<\/head\s*>/i;
-const BODY_START = /<body[\s>]/i;
-
-/** The release's index.html with the release meta tag and the data block inserted before `</head>`. */
-export function renderShell(release: ReleaseRecord): string {
-  const data = scriptSafeJson({ release: release.id, config: release.config ?? {} });
-  const inject =
-    `<meta name="${RELEASE_META_NAME}" content="${escapeAttribute(release.id)}">` +
-    `<script type="application/json" id="${SHELL_DATA_ELEMENT_ID}">${data}</script>`;
-  const html = release.shell;
-  const at = html.search(HEAD_END);
-  if (at >= 0) return html.slice(0, at) + inject + html.slice(at);
-  // No </head>: put it before <body> (the browser opens the head implicitly), else in front.
-  const body = html.search(BODY_START);
-  return body >= 0 ? html.slice(0, body) + inject + html.slice(body) : inject + html;
 }
 
 export function prepareRelease(manifest: Manifest): PreparedRelease {

@@ -12,13 +12,13 @@ import {
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ASSET_CACHE_CONTROL, MANIFEST_KEY, RELEASE_FILE_CACHE_CONTROL, nextManifest, parseManifest, validateReleaseRecord } from '../../contracts/release.ts';
 import { deploy } from '../../cli/commands/deploy.ts';
-import { AwsAccessError, ConflictError, EXIT, TransientError } from '../../cli/errors.ts';
-import { VITE_DIST, body, networkError, noSleep, s3Error } from './helpers.ts';
+import { AwsAccessError, ConflictError, EXIT, InputError, TransientError } from '../../cli/errors.ts';
+import { VITE_DIST, body, copyFixture, networkError, noSleep, s3Error } from './helpers.ts';
 
 const client = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
 const s3 = mockClient(client);
@@ -225,6 +225,22 @@ describe('deploy (mocked S3)', () => {
   it('writes nothing on --dry-run', async () => {
     const result = await deploy({ ...options, dryRun: true });
     expect(result).toMatchObject({ live: false, dryRun: true, assets: { uploaded: 4 } });
+    expect(putKeys()).toEqual([]);
+  });
+
+  it('refuses, before any upload, a release whose shell the edge could not serve', async () => {
+    const dist = copyFixture(VITE_DIST);
+    const html = readFileSync(join(dist, 'index.html'), 'utf8');
+    writeFileSync(join(dist, 'index.html'), html.replace('</body>', `<script type="application/json">"${'x'.repeat(1024 * 1024)}"</script></body>`));
+    const refusal = deploy({ ...options, dist });
+    await expect(refusal).rejects.toBeInstanceOf(InputError);
+    await expect(refusal).rejects.toThrow(/cannot be served: the rendered shell .* bytes; the limit is 983040.*"r1" is still live/s);
+    expect(putKeys()).toEqual([]);
+  });
+
+  it('refuses a runtime config too large to inline in the shell', async () => {
+    const refusal = deploy({ ...options, config: { blob: 'x'.repeat(1000 * 1024) } });
+    await expect(refusal).rejects.toThrow(/cannot be served: the rendered shell \(index.html \+ release config\)/);
     expect(putKeys()).toEqual([]);
   });
 
