@@ -1,22 +1,20 @@
 /**
- * Reads a build folder: which tool made it (Vite, Vue CLI / webpack, or a plain folder with an
- * index.html), its shell, and every file classified as a shared hashed asset or a per-release
- * file, with size, SHA-256, MD5 and Content-Type. Build metadata is not part of the site.
+ * Reads a build folder: which tool made it (cli/build-kind.ts), its shell, and every file
+ * classified as a shared hashed asset or a per-release file, with size, SHA-256, MD5 and
+ * Content-Type. Build metadata is not part of the site.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import mime from 'mime';
 import { join, sep } from 'node:path';
+import { assetPatternForDir } from '../contracts/edge-config.ts';
 import { MANIFEST_KEY, RELEASES_PREFIX, filePathProblem } from '../contracts/release.ts';
+import { detectBuild, type BuildKind } from './build-kind.ts';
 import { InputError, listSome } from './errors.ts';
+import { shellReferences, type Reference } from './references.ts';
 
-export type BuildKind = 'vite' | 'webpack' | 'static';
-
-/** Asset folders of a Vue CLI / webpack build. */
-export const WEBPACK_ASSET_DIRS = ['js/', 'css/', 'img/', 'fonts/', 'media/'] as const;
-export const VITE_ASSET_DIRS = ['assets/'] as const;
-const VITE_MANIFEST = '.vite/manifest.json';
+export type { BuildKind } from './build-kind.ts';
 
 export interface DistFile {
   /** Relative to the dist root, "/"-separated. */
@@ -39,6 +37,8 @@ export interface ScannedDist {
   readonly files: readonly DistFile[];
   /** Build metadata left out of the upload. */
   readonly skipped: readonly string[];
+  /** Files the shell and the bundler manifest say the site needs. */
+  readonly references: readonly Reference[];
   readonly warnings: readonly string[];
 }
 
@@ -55,6 +55,10 @@ export interface DistLayout {
   /** Site files (not index.html, not build metadata), sorted. */
   readonly paths: readonly string[];
   readonly skipped: readonly string[];
+  /** The bundler manifest's file references (the shell's are added once it is read). */
+  readonly manifestReferences: readonly Reference[];
+  /** Asset folders came from --asset-dirs rather than the build kind. */
+  readonly assetDirsGiven: boolean;
 }
 
 export async function scanDist(root: string, options: ScanOptions = {}): Promise<ScannedDist> {
@@ -64,20 +68,19 @@ export async function scanDist(root: string, options: ScanOptions = {}): Promise
 /** Walks and classifies the build: which tool made it, its asset folders, its files. Fast: reads no file contents. */
 export async function readLayout(root: string, options: ScanOptions = {}): Promise<DistLayout> {
   const paths = await listFiles(root);
-  const present = new Set(paths);
-  const kind = await detectKind(root, present);
-  if (!present.has('index.html')) {
+  if (!paths.includes('index.html')) {
     throw new InputError(
       `${root} has no index.html, so it is not a single-page app build. ` +
         `Point shellfront at the build output folder (Vite: dist/, Vue CLI: dist/) after running the build.`,
     );
   }
-  const skipped = paths.filter((path) => (kind === 'vite' && path.startsWith('.vite/')) || (kind === 'webpack' && path === MANIFEST_KEY));
+  const build = await detectBuild(root, paths);
+  const skipped = build.metadata;
   const reserved = paths.filter((path) => !skipped.includes(path) && (path === MANIFEST_KEY || path.startsWith(RELEASES_PREFIX)));
   if (reserved.length > 0) {
     throw new InputError(
       `These files in ${root} collide with names shellfront reserves in the bucket ("${MANIFEST_KEY}" at the root, the "${RELEASES_PREFIX}" folder):\n` +
-        `${listSome(reserved)}\nRename them in the build (e.g. a web app manifest as site.webmanifest).`,
+        `${listSome(reserved)}\nRename them in the build (e.g. a web app manifest as site.webmanifest, and its <link rel="manifest"> with it).`,
     );
   }
   const unsafe = paths.flatMap((path) => {
@@ -85,9 +88,17 @@ export async function readLayout(root: string, options: ScanOptions = {}): Promi
     return problem ? [`${path}: ${problem}`] : [];
   });
   if (unsafe.length > 0) throw new InputError(`Some file names in ${root} cannot be served:\n${listSome(unsafe)}`);
-  const assetPrefixes = options.assetDirs ? normalizeDirs(options.assetDirs) : defaultAssetDirs(kind, paths);
+  const assetPrefixes = options.assetDirs ? normalizeDirs(options.assetDirs) : [...build.assetDirs];
   const site = paths.filter((path) => !skipped.includes(path) && path !== 'index.html');
-  return { root, kind, assetPrefixes, paths: site, skipped };
+  return {
+    root,
+    kind: build.kind,
+    assetPrefixes,
+    paths: site,
+    skipped,
+    manifestReferences: build.references,
+    assetDirsGiven: options.assetDirs !== undefined,
+  };
 }
 
 /** Files hashed between two turns of the event loop. */
@@ -108,14 +119,54 @@ export async function describeLayout(layout: DistLayout): Promise<ScannedDist> {
   }
   const assets = described.filter((file) => isAsset(file.path));
   const files = described.filter((file) => !isAsset(file.path));
-  const unhashed = assets.filter((file) => !looksHashed(file.path)).map((file) => file.path);
-  const warnings = unhashed.length
-    ? [
-        `${unhashed.length} file(s) in asset folders have no content hash in their name; they are stored as immutable, so a later build that changes one will be refused:\n${listSome(unhashed)}`,
-      ]
-    : [];
   const shell = readFileSync(join(layout.root, 'index.html'), 'utf-8');
-  return { root: layout.root, kind: layout.kind, shell, assetPrefixes: layout.assetPrefixes, assets, files, skipped: layout.skipped, warnings };
+  const references = [...shellReferences(shell), ...layout.manifestReferences];
+  return {
+    root: layout.root,
+    kind: layout.kind,
+    shell,
+    assetPrefixes: layout.assetPrefixes,
+    assets,
+    files,
+    skipped: layout.skipped,
+    references,
+    warnings: layoutWarnings(assets, files),
+  };
+}
+
+/**
+ * Hashed names outside the asset folders lose old-tab safety without a word: they become
+ * per-release files (short caching, gone from the live folder after the next deploy), so a tab
+ * still running this release fails to load its lazy chunks. Unhashed names inside them are
+ * immutable forever. Both are said loudly, with the fix.
+ */
+function layoutWarnings(assets: readonly DistFile[], files: readonly DistFile[]): string[] {
+  const warnings: string[] = [];
+  const unhashed = assets.filter((file) => !looksHashed(file.path)).map((file) => file.path);
+  if (unhashed.length > 0) {
+    warnings.push(
+      `${count(unhashed.length, 'file')} in asset folders ${unhashed.length === 1 ? 'has' : 'have'} no content hash in the name; ` +
+        `assets are immutable, so a later build that changes one will be refused:\n${listSome(unhashed)}`,
+    );
+  }
+  const hashedOutside = files.filter((file) => looksHashed(file.path) && /\.(m?js|css|wasm)$/.test(file.path)).map((file) => file.path);
+  if (hashedOutside.length > 0) {
+    const dirs = [...new Set(hashedOutside.filter((path) => path.includes('/')).map((path) => `${path.slice(0, path.indexOf('/'))}/`))];
+    const fix = dirs.length
+      ? `Deploy with --asset-dirs ${dirs.join(',')} and give the stack -c assetPathPatterns=${dirs.map(assetPatternForDir).join(',')} (the two go together).`
+      : 'They sit at the build root, which cannot be an asset folder: configure the bundler to write its hashed output into a folder (e.g. assets/).';
+    warnings.push(
+      `${hashedOutside.length} content-hashed ${hashedOutside.length === 1 ? 'script or stylesheet is' : 'scripts or stylesheets are'} outside the asset folders, ` +
+        `so ${hashedOutside.length === 1 ? 'it is' : 'they are'} uploaded as per-release files (cached 60 s): tabs still open on this release will fail to load ` +
+        `${hashedOutside.length === 1 ? 'it' : 'them'} after the next deploy.\n${listSome(hashedOutside)}\n${fix}`,
+    );
+  }
+  return warnings;
+}
+
+/** "1 file", "3 files". */
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 async function listFiles(root: string): Promise<string[]> {
@@ -135,29 +186,6 @@ async function listFiles(root: string): Promise<string[]> {
     files.push(absolute.slice(root.replace(/[\\/]+$/, '').length + 1).split(sep).join('/'));
   }
   return files.sort();
-}
-
-async function detectKind(root: string, present: ReadonlySet<string>): Promise<BuildKind> {
-  if (present.has(VITE_MANIFEST)) return 'vite';
-  if (present.has(MANIFEST_KEY) && isFlatManifest(await readFile(join(root, MANIFEST_KEY), 'utf-8'))) return 'webpack';
-  return 'static';
-}
-
-/** webpack-manifest-plugin's format: `{"js/app.js": "js/app.7bfe0aac.js", …}`. */
-export function isFlatManifest(text: string): boolean {
-  try {
-    const value: unknown = JSON.parse(text);
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-    const entries = Object.values(value);
-    return entries.length > 0 && entries.every((entry) => typeof entry === 'string');
-  } catch {
-    return false;
-  }
-}
-
-function defaultAssetDirs(kind: BuildKind, paths: readonly string[]): string[] {
-  const candidates: readonly string[] = kind === 'vite' ? VITE_ASSET_DIRS : kind === 'webpack' ? WEBPACK_ASSET_DIRS : [...VITE_ASSET_DIRS, ...WEBPACK_ASSET_DIRS];
-  return candidates.filter((dir) => paths.some((path) => path.startsWith(dir)));
 }
 
 function normalizeDirs(dirs: readonly string[]): string[] {

@@ -13,7 +13,7 @@ export const EXIT = {
   input: 3,
   /** Refused to overwrite: an asset would change, the release id exists, or another deploy won the race. */
   conflict: 4,
-  /** A release is missing objects in the bucket (verify, rollback). */
+  /** A release is missing objects in the bucket (verify, rollback), or a build lacks files its index.html or bundler manifest reference (deploy). */
   incomplete: 5,
   /** AWS refused: access denied, bucket or stack not found, no credentials. */
   aws: 6,

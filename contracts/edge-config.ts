@@ -251,3 +251,23 @@ export function securityHeaders(options: { readonly csp?: string } = {}): Record
     'content-security-policy': options.csp ?? DEFAULT_CSP,
   };
 }
+
+/** The stack's asset path pattern for a CLI asset folder: `static/` ⇒ `/static/*`. */
+export function assetPatternForDir(dir: string): string {
+  return `/${dir.replace(/^\/+/, '').replace(/\/*$/, '')}/*`;
+}
+
+/**
+ * Why `pattern` is not an asset folder pattern, or undefined. Asset behaviors serve whole folders
+ * of hashed files (`/assets/*`): `/assets` alone would match only a file named "assets", so the
+ * folder's files would reach the shell function instead.
+ */
+export function assetPatternProblem(pattern: string): string | undefined {
+  const problem = pathPatternProblem(pattern);
+  if (problem) return problem;
+  if (!/^\/[^*?]+\/\*$/.test(pattern)) {
+    const folder = pattern.replace(/^\/*/, '').replace(/[/*?]+$/, '').replace(/[*?]/g, '');
+    return `${JSON.stringify(pattern)} is not a folder pattern: write it as "/<folder>/*"${folder ? `, e.g. "${assetPatternForDir(folder)}" (deploy with --asset-dirs ${folder}/)` : ''}`;
+  }
+  return undefined;
+}

@@ -5,7 +5,7 @@
 import { RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import {
-  behaviorTable, configProblem, DEFAULT_API_PATH_PATTERN, DEFAULT_ASSET_PATH_PATTERNS, DEFAULT_CSP, DEFAULT_EDGE_CONFIG,
+  assetPatternProblem, behaviorTable, configProblem, DEFAULT_API_PATH_PATTERN, DEFAULT_ASSET_PATH_PATTERNS, DEFAULT_CSP, DEFAULT_EDGE_CONFIG,
   pathPatternProblem, type Behavior, type ConfigName, type EdgeConfig,
 } from '../contracts/edge-config.ts';
 import type { CiRoleOptions, ShellfrontProps } from './props.ts';
@@ -111,9 +111,11 @@ export function resolveProps(props: ShellfrontProps): ResolvedProps {
   const apiPathPattern = props.apiPathPattern ?? DEFAULT_API_PATH_PATTERN;
   const assetPathPatterns = props.assetPathPatterns ?? DEFAULT_ASSET_PATH_PATTERNS;
   if (assetPathPatterns.length === 0) fail('assetPathPatterns must list at least one folder pattern, e.g. ["/assets/*"]');
-  for (const [name, pattern] of [['apiPathPattern', apiPathPattern], ...assetPathPatterns.map((p) => ['assetPathPatterns', p])]) {
-    const problem = pathPatternProblem(pattern);
-    if (problem) fail(`${name}: ${problem}`);
+  const apiProblem = pathPatternProblem(apiPathPattern);
+  if (apiProblem) fail(`apiPathPattern: ${apiProblem}`);
+  for (const pattern of assetPathPatterns) {
+    const problem = assetPatternProblem(pattern);
+    if (problem) fail(`assetPathPatterns: ${problem}`);
   }
   if (props.apiDomain !== undefined) checkHostname('apiDomain', props.apiDomain);
   let behaviors: Behavior[];

@@ -18,9 +18,10 @@ import {
   type ReleaseRecord,
 } from '../../contracts/release.ts';
 import { Bucket, PreconditionFailed } from '../bucket.ts';
+import { requireReferencedFiles } from '../build-check.ts';
 import { completenessOf, listPrefixes, requireComplete, type Listing } from '../completeness.ts';
 import { describeLayout, readLayout, type BuildKind, type DistFile, type ScannedDist } from '../dist.ts';
-import { ConflictError, InputError, UsageError, listSome, withNote } from '../errors.ts';
+import { ConflictError, InputError, TransientError, UsageError, listSome, withNote } from '../errors.ts';
 import { readLive, servableManifest, switchLive } from '../live.ts';
 import { planAssets, sameBuild } from '../plan.ts';
 import { checkReleaseId, defaultReleaseId, type GitInfo } from '../release-id.ts';
@@ -101,6 +102,8 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   const liveId = live.manifest?.release.id;
   let switching = false;
   try {
+    // A build that references files it lacks is a blank page: refused before anything is written.
+    requireReferencedFiles(dist, await assetListing, reporter);
     if (live.manifest && sameBuild(record, live.manifest.release) && (options.release === undefined || options.release === liveId)) {
       const unchanged = await unchangedResult(bucket, live.manifest.release, assetListing, liveListing, dist, reporter);
       if (unchanged) return unchanged;
@@ -155,10 +158,9 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
       // The write of manifest.json itself failed: S3 may have applied it before the connection dropped.
       throw withNote(error, `The switch to "${id}" may or may not have happened: run \`shellfront releases\` to see which release is live.`);
     }
-    throw withNote(
-      error,
-      `Nothing was switched: ${liveId ? `"${liveId}" is still live` : 'no release is live yet'}. Re-running the deploy skips assets already uploaded.`,
-    );
+    // Only a failure of S3 or the network goes away on its own; a refusal fails the same way again.
+    const rerun = error instanceof TransientError ? ' Re-running the deploy skips assets already uploaded.' : '';
+    throw withNote(error, `Nothing was switched: ${liveId ? `"${liveId}" is still live` : 'no release is live yet'}.${rerun}`);
   }
 }
 

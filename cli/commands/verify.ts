@@ -6,7 +6,8 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { releaseIdProblem, type ReleaseRecord } from '../../contracts/release.ts';
 import { Bucket } from '../bucket.ts';
 import { requireComplete } from '../completeness.ts';
-import { InputError, UsageError } from '../errors.ts';
+import { describe, unservedShellReferences } from '../build-check.ts';
+import { IncompleteReleaseError, InputError, UsageError, listSome } from '../errors.ts';
 import { readLive, readRecord } from '../live.ts';
 import { silentReporter, type Reporter } from '../report.ts';
 import type { RetryOptions } from '../retry.ts';
@@ -45,7 +46,17 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
     if (!release) throw new InputError(`Release "${options.release}" is not in s3://${options.bucket}. \`shellfront releases\` lists the ones there are.`);
   }
   const live = release.id === manifest?.release.id;
-  const { checked } = await requireComplete(bucket, release, `verify failed${live ? ' for the LIVE release' : ''}`);
+  const what = `verify failed${live ? ' for the LIVE release' : ''}`;
+  const { checked } = await requireComplete(bucket, release, what);
+  const unserved = await unservedShellReferences(bucket, release);
+  if (unserved.length > 0) {
+    throw new IncompleteReleaseError(
+      `${what}: the index.html of release "${release.id}" references ${unserved.length === 1 ? 'a file' : `${unserved.length} files`} ` +
+        `that neither the release nor the bucket has, so its pages load blank:\n${listSome(unserved.map(describe))}\n` +
+        (live ? 'Roll back (`shellfront rollback`) or deploy a complete build.' : 'Do not roll back to it.'),
+      unserved.map((ref) => ref.path),
+    );
+  }
   (options.reporter ?? silentReporter).info(`${release.id}${live ? ' (live)' : ''} is complete: ${checked} objects present.`);
   return { release: release.id, bucket: options.bucket, live, complete: true, objects: checked };
 }

@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isFlatManifest, looksHashed, scanDist } from '../../cli/dist.ts';
+import { isWebpackManifest } from '../../cli/build-kind.ts';
+import { looksHashed, scanDist } from '../../cli/dist.ts';
 import { InputError } from '../../cli/errors.ts';
 import { VITE_DIST, WEBPACK_DIST, copyFixture } from './helpers.ts';
 
@@ -83,11 +84,17 @@ describe('looksHashed', () => {
   });
 });
 
-describe('isFlatManifest', () => {
-  it('recognises webpack-manifest-plugin output and nothing else', () => {
-    expect(isFlatManifest('{"js/app.js": "js/app.7bfe0aac.js"}')).toBe(true);
-    expect(isFlatManifest('{"name": "PWA", "icons": []}')).toBe(false);
-    expect(isFlatManifest('{}')).toBe(false);
-    expect(isFlatManifest('not json')).toBe(false);
+describe('isWebpackManifest', () => {
+  const build = new Set(['js/app.7bfe0aac.js', 'css/app.1a2b3c4d.css', 'index.html']);
+  it('recognises webpack-manifest-plugin output by its shape and the files it names', () => {
+    expect(isWebpackManifest({ 'js/app.js': 'js/app.7bfe0aac.js' }, build)).toBe(true);
+    expect(isWebpackManifest({ 'app.js': '/js/app.7bfe0aac.js', 'app.css': '/css/app.1a2b3c4d.css' }, build)).toBe(true);
+  });
+  it('is not fooled by a web app manifest, an empty map or other JSON', () => {
+    expect(isWebpackManifest({ name: 'PWA', short_name: 'PWA', start_url: '/', display: 'standalone' }, build)).toBe(false);
+    expect(isWebpackManifest({ name: 'PWA', icons: [] }, build)).toBe(false);
+    expect(isWebpackManifest({}, build)).toBe(false);
+    expect(isWebpackManifest(['js/app.7bfe0aac.js'], build)).toBe(false);
+    expect(isWebpackManifest({ 'a.js': 'js/elsewhere.11111111.js' }, build)).toBe(false);
   });
 });

@@ -65,6 +65,8 @@ describe('resolveProps', () => {
     expect(problem({ apiPathPattern: '/api/ *' })).toMatch(/apiPathPattern: path pattern "\/api\/ \*" is not valid/);
     expect(problem({ assetPathPatterns: ['/assets/*', '*'] })).toMatch(/assetPathPatterns: .*would match everything/);
     expect(problem({ assetPathPatterns: [] })).toMatch(/at least one/);
+    // -c assetPathPatterns=/assets would route the folder's files to the shell function.
+    expect(problem({ assetPathPatterns: ['/assets'] })).toMatch(/assetPathPatterns: "\/assets" is not a folder pattern: write it as "\/<folder>\/\*", e\.g\. "\/assets\/\*"/);
     expect(problem({ apiDomain: 'api.example.com', apiPathPattern: '/assets/*' })).toMatch(/listed twice/);
   });
 
