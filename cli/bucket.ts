@@ -47,14 +47,23 @@ const PERMISSION: Record<string, string> = {
   DeleteObjects: 's3:DeleteObject',
 };
 
-const CREDENTIAL_ERRORS = new Set([
-  'InvalidAccessKeyId',
-  'SignatureDoesNotMatch',
-  'ExpiredToken',
-  'TokenRefreshRequired',
-  'CredentialsProviderError',
-  'InvalidToken',
-]);
+/**
+ * Credential failures S3 answers with 403 like a missing permission: each is told apart before
+ * the AccessDenied branch and says what to check instead of which permission to grant.
+ */
+const CREDENTIAL_ERRORS: Readonly<Record<string, string>> = {
+  InvalidAccessKeyId:
+    'the access key id does not exist in AWS: check AWS_ACCESS_KEY_ID (or the profile in AWS_PROFILE) belongs to this account and was not deleted or rotated',
+  SignatureDoesNotMatch:
+    'the secret access key does not match the access key id: check AWS_SECRET_ACCESS_KEY (no stray spaces or newlines) and that both come from the same key pair',
+  ExpiredToken: 'the session credentials have expired: assume the role again (in CI, re-run the job), or `aws sso login` for a profile',
+  ExpiredTokenException: 'the session credentials have expired: assume the role again (in CI, re-run the job), or `aws sso login` for a profile',
+  TokenRefreshRequired: 'the session credentials must be refreshed: assume the role again, or `aws sso login` for a profile',
+  InvalidToken: 'the session token is malformed or does not belong to these keys: check AWS_SESSION_TOKEN is set together with the keys it came with',
+  RequestTimeTooSkewed: "this machine's clock is too far from AWS time (more than 15 minutes): fix the clock (NTP) and run again",
+  CredentialsProviderError:
+    'no credentials were found: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or in GitHub Actions configure-aws-credentials with the stack\'s CiRoleArn',
+};
 
 const stripQuotes = (etag: string | undefined) => (etag ?? '').replace(/^"|"$/g, '');
 
@@ -192,6 +201,10 @@ export class Bucket {
     const status = httpStatusOf(error);
     const detail = (error as Error).message || name;
     const target = `s3://${this.name}/${key}`;
+    const credentials = Object.hasOwn(CREDENTIAL_ERRORS, name) ? CREDENTIAL_ERRORS[name] : undefined;
+    if (credentials) {
+      return new AwsAccessError(`AWS rejected the credentials for ${operation} ${target} (${name}): ${credentials}.`, { cause: error });
+    }
     if (name === 'AccessDenied' || status === 403) {
       const permission = PERMISSION[operation] ?? `s3:${operation}`;
       return new AwsAccessError(
@@ -204,12 +217,6 @@ export class Bucket {
     if (name === 'NoSuchBucket') {
       return new AwsAccessError(
         `Bucket "${this.name}" does not exist. Check --bucket (or the stack's BucketName output with --stack) and the account you are signed in to.`,
-        { cause: error },
-      );
-    }
-    if (CREDENTIAL_ERRORS.has(name)) {
-      return new AwsAccessError(
-        `AWS rejected the credentials (${name}: ${detail}). Check AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN, AWS_PROFILE, or the CI role assumption.`,
         { cause: error },
       );
     }

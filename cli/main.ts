@@ -43,6 +43,8 @@ const FLAGS = {
     'dry-run': { type: 'boolean' },
     concurrency: { type: 'string' },
     'asset-dirs': { type: 'string' },
+    'git-sha': { type: 'string' },
+    'git-ref': { type: 'string' },
   },
   rollback: { ...COMMON, to: { type: 'string' } },
   releases: { ...COMMON, limit: { type: 'string' } },
@@ -128,10 +130,16 @@ async function execute(
       const configPath = text('config');
       const concurrency = parseWholeNumber('concurrency', text('concurrency'), 1);
       const assetDirs = splitList(text('asset-dirs'));
-      const git = await readGitInfo(cwd, env);
+      const dist = resolve(cwd, positionals[0] as string);
+      const git = await readGitInfo({
+        buildDir: dist,
+        env,
+        ...(text('git-sha') !== undefined ? { sha: text('git-sha') as string } : {}),
+        ...(text('git-ref') !== undefined ? { ref: text('git-ref') as string } : {}),
+      });
       return deploy({
         ...common,
-        dist: resolve(cwd, positionals[0] as string),
+        dist,
         ...(text('release') !== undefined ? { release: text('release') as string } : {}),
         ...(text('message') !== undefined ? { message: text('message') as string } : {}),
         ...(configPath !== undefined ? { config: await readConfigFile(resolve(cwd, configPath)) } : {}),

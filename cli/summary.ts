@@ -45,6 +45,7 @@ export function summarize(command: string, result: unknown): string {
           release.id.padEnd(26),
           (release.createdAt ?? '?').slice(0, 19).replace('T', ' ').padEnd(20),
           (release.bytes === null ? 'unreadable' : formatBytes(release.bytes)).padStart(10),
+          (release.gitSha ? `${release.gitSha.slice(0, 7)}${release.gitSource ? ` (${release.gitSource})` : ''}` : '-').padEnd(9),
           release.problem ?? release.message ?? '',
         ].join(' '),
       );

@@ -39,7 +39,8 @@ export interface ReleaseRecord {
   /** ISO 8601 time the release was created. */
   readonly createdAt: string;
   readonly message?: string;
-  readonly git?: { readonly sha?: string; readonly ref?: string };
+  /** The commit the build came from, and where that was read (`--git-sha`, `GITHUB_SHA`, `git in <dir>`). */
+  readonly git?: { readonly sha?: string; readonly ref?: string; readonly source?: string };
   /** The build's index.html, verbatim: the handler renders it into the shell. */
   readonly shell: string;
   /**
@@ -198,6 +199,7 @@ export function validateReleaseRecord(value: unknown, field = 'release'): Releas
     const git = requireObject(record.git, `${field}.git`);
     if (git.sha !== undefined) requireString(git.sha, `${field}.git.sha`);
     if (git.ref !== undefined) requireString(git.ref, `${field}.git.ref`);
+    if (git.source !== undefined) requireString(git.source, `${field}.git.source`);
   }
   if (record.shell === undefined) fail(`${field}.shell`, 'missing: a release needs the build\'s index.html');
   const shell = requireString(record.shell, `${field}.shell`);

@@ -20,6 +20,8 @@ export interface ReleaseSummary {
   readonly createdAt: string | null;
   readonly message: string | null;
   readonly gitSha: string | null;
+  /** Where the commit was read: `--git-sha`, `GITHUB_SHA`, `git in <build folder>`. */
+  readonly gitSource: string | null;
   readonly bytes: number | null;
   readonly assets: number | null;
   readonly files: number | null;
@@ -46,6 +48,7 @@ export async function releases(options: ReleasesOptions): Promise<ReleasesResult
     createdAt: record?.createdAt ?? null,
     message: record?.message ?? null,
     gitSha: record?.git?.sha ?? null,
+    gitSource: record?.git?.source ?? null,
     bytes: record ? releaseSize(record) : null,
     assets: record?.assets.length ?? null,
     files: record?.files.length ?? null,

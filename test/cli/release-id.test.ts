@@ -18,11 +18,34 @@ describe('release ids', () => {
     expect(() => checkReleaseId('../etc')).toThrow(/--release expected 1-128 characters.*"\.\.\/etc"/);
   });
 
-  it('reads the commit from GitHub Actions variables, else from git, else none', async () => {
-    await expect(readGitInfo('/', { GITHUB_SHA: 'abc1234def', GITHUB_REF_NAME: 'main' })).resolves.toEqual({ sha: 'abc1234def', ref: 'main' });
+  it('reads the commit from --git-sha, then GitHub Actions variables, then the BUILD folder\'s repository, and says where from', async () => {
+    const noGit = mkdtempSync(join(tmpdir(), 'no-git-'));
+    const env = { GITHUB_SHA: 'abc1234def', GITHUB_REF_NAME: 'main' };
+    await expect(readGitInfo({ buildDir: noGit, env, sha: 'fedcba9876', ref: 'release/1' })).resolves.toEqual({
+      sha: 'fedcba9876',
+      ref: 'release/1',
+      source: '--git-sha',
+    });
+    await expect(readGitInfo({ buildDir: noGit, env })).resolves.toEqual({ sha: 'abc1234def', ref: 'main', source: 'GITHUB_SHA' });
+    await expect(readGitInfo({ buildDir: noGit, env: { GITHUB_SHA: 'abc1234def', GITHUB_REF: 'refs/pull/7/merge' } })).resolves.toMatchObject({
+      ref: 'refs/pull/7/merge',
+    });
+    await expect(readGitInfo({ buildDir: noGit, env: {}, sha: 'not-a-sha' })).rejects.toThrow(/--git-sha must be 7-64 lowercase hex digits.*"not-a-sha"/);
+  });
+
+  it('asks git in the build folder, not in the folder the CLI runs in', async () => {
     const repo = fileURLToPath(new URL('../..', import.meta.url));
-    const fromGit = await readGitInfo(repo, {});
+    const fromGit = await readGitInfo({ buildDir: join(repo, 'test', 'fixtures', 'dists', 'vite'), env: {} });
     expect(fromGit?.sha).toMatch(/^[0-9a-f]{40}$/);
-    await expect(readGitInfo(mkdtempSync(join(tmpdir(), 'no-git-')), {})).resolves.toBeUndefined();
+    expect(fromGit?.source).toBe(`git in ${join(repo, 'test', 'fixtures', 'dists', 'vite')}`);
+    const cwd = process.cwd();
+    const outside = mkdtempSync(join(tmpdir(), 'no-git-'));
+    try {
+      process.chdir(repo); // the CLI runs inside a repository, the build is elsewhere
+      await expect(readGitInfo({ buildDir: outside, env: {} })).resolves.toBeUndefined();
+      await expect(readGitInfo({ buildDir: outside, env: {}, ref: 'main' })).resolves.toEqual({ ref: 'main', source: '--git-ref' });
+    } finally {
+      process.chdir(cwd);
+    }
   });
 });
