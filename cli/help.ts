@@ -30,8 +30,13 @@ Lists releases, newest first: time, message, size, and which one is live.
 ${TARGET}`,
   prune: `shellfront prune (--bucket <b> | --stack <s>) --keep <n> [--older-than 7d] [--dry-run]
 
-Deletes releases beyond the <n> newest (the live one is always kept) and assets no kept release
-uses once they are older than --older-than (default 7d; units m h d w).
+Keeps the <n> newest releases, plus the live one and the one \`rollback\` would go to; deletes the
+other releases, and assets no kept release uses once they are older than --older-than.
+
+  --keep <n>               how many of the newest releases to keep (0 or more)
+  --older-than <d>         grace period for unreferenced assets (default 7d; units m h d w, or 0)
+  --dry-run                report what would be deleted, delete nothing
+  --drop-rollback-target   also allow deleting the release \`rollback\` would go to
 ${TARGET}`,
   verify: `shellfront verify (--bucket <b> | --stack <s>) [--release <id>]
 

@@ -48,7 +48,7 @@ const FLAGS = {
   },
   rollback: { ...COMMON, to: { type: 'string' } },
   releases: { ...COMMON, limit: { type: 'string' } },
-  prune: { ...COMMON, keep: { type: 'string' }, 'older-than': { type: 'string' }, 'dry-run': { type: 'boolean' } },
+  prune: { ...COMMON, keep: { type: 'string' }, 'older-than': { type: 'string' }, 'dry-run': { type: 'boolean' }, 'drop-rollback-target': { type: 'boolean' } },
   verify: { ...COMMON, release: { type: 'string' } },
 } as const satisfies Record<string, ParseArgsConfig['options']>;
 
@@ -160,10 +160,16 @@ async function execute(
     }
     case 'prune': {
       const { prune } = await import('./commands/prune.ts');
-      const keep = parseWholeNumber('keep', text('keep'), 1);
-      if (keep === undefined) throw new UsageError('prune needs --keep <n>: how many recent releases to keep besides the live one');
+      const keep = parseWholeNumber('keep', text('keep'), 0);
+      if (keep === undefined) throw new UsageError('prune needs --keep <n>: how many of the newest releases to keep (the live one and the rollback target are always kept)');
       const olderThanMs = parseDuration('older-than', text('older-than'));
-      return prune({ ...common, keep, ...(olderThanMs !== undefined ? { olderThanMs } : {}), dryRun: flag('dry-run') });
+      return prune({
+        ...common,
+        keep,
+        ...(olderThanMs !== undefined ? { olderThanMs } : {}),
+        dryRun: flag('dry-run'),
+        dropRollbackTarget: flag('drop-rollback-target'),
+      });
     }
     case 'verify': {
       const { verify } = await import('./commands/verify.ts');

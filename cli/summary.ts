@@ -31,7 +31,8 @@ export function summarize(command: string, result: unknown): string {
       const r = result as PruneResult;
       return (
         `${r.dryRun ? 'Would delete' : 'Deleted'} ${r.deletedReleases.length} release(s), ${r.deletedFiles} release file(s), ` +
-        `${r.deletedAssets} asset(s) (${formatBytes(r.bytesFreed)}); kept ${r.kept.join(', ') || 'none'}` +
+        `${r.deletedAssets} asset(s) (${formatBytes(r.bytesFreed)}); kept ${r.kept.join(', ') || 'none'}; ` +
+        `rollback ${r.rollbackTarget ? `goes to ${r.rollbackTarget}` : 'has nothing to go to'}` +
         (r.assetsInGrace ? `; ${r.assetsInGrace} unreferenced asset(s) still in the grace period` : '') +
         '\n'
       );

@@ -1,5 +1,6 @@
 /**
- * `shellfront prune --keep <n> [--older-than 7d]`: delete releases beyond retention (record
+ * `shellfront prune --keep <n> [--older-than 7d]`: keep the <n> newest releases, the live one and
+ * the one `rollback` would go to (unless --drop-rollback-target); delete the others (record
  * and per-release files) and assets that no kept release references once they are older than
  * the grace period, so open tabs of a pruned release keep loading their chunks for a while and
  * an in-flight deploy's fresh uploads are never touched. Never deletes anything the live or a
@@ -20,8 +21,13 @@ export const DEFAULT_GRACE_MS = 7 * 86_400_000;
 export interface PruneOptions {
   readonly client: S3Client;
   readonly bucket: string;
-  /** Newest releases to keep, besides the live one. */
+  /**
+   * How many of the newest releases (by creation time) to keep. The live release and the release
+   * `rollback` would go to are kept as well, whether or not they are among them.
+   */
   readonly keep: number;
+  /** Also allow deleting the release `rollback` would go to. @default false */
+  readonly dropRollbackTarget?: boolean;
   /** Unreferenced assets (and orphaned release folders) younger than this stay. @default 7 days */
   readonly olderThanMs?: number;
   readonly dryRun?: boolean;
@@ -35,6 +41,8 @@ export interface PruneResult {
   readonly dryRun: boolean;
   readonly live: string | null;
   readonly kept: readonly string[];
+  /** What a plain `rollback` goes to after this prune (null: nothing to roll back to). */
+  readonly rollbackTarget: string | null;
   readonly deletedReleases: readonly string[];
   /** Per-release files deleted (of pruned releases and orphaned folders). */
   readonly deletedFiles: number;
@@ -45,7 +53,7 @@ export interface PruneResult {
 }
 
 export async function prune(options: PruneOptions): Promise<PruneResult> {
-  if (!Number.isInteger(options.keep) || options.keep < 1) throw new UsageError(`--keep must be at least 1, got ${options.keep}`);
+  if (!Number.isInteger(options.keep) || options.keep < 0) throw new UsageError(`--keep must be a whole number of at least 0, got ${options.keep}`);
   const grace = options.olderThanMs ?? DEFAULT_GRACE_MS;
   const reporter = options.reporter ?? silentReporter;
   const cutoff = (options.now ?? (() => new Date()))().getTime() - grace;
@@ -64,9 +72,14 @@ export async function prune(options: PruneOptions): Promise<PruneResult> {
   }
   const records = history.releases.map((release) => release.record as ReleaseRecord);
   const liveId = manifest?.release.id ?? null;
-  const keptRecords = records.filter((record, index) => index < options.keep || record.id === liveId);
+  const existing = new Set(records.map((record) => record.id));
+  // What a plain rollback walks to: the newest earlier live release that still has a record.
+  const rollbackBefore = manifest?.previous.find((id) => existing.has(id)) ?? null;
+  const protectedIds = new Set([liveId, options.dropRollbackTarget ? null : rollbackBefore].filter((id): id is string => id !== null));
+  const keptRecords = records.filter((record, index) => index < options.keep || protectedIds.has(record.id));
   if (manifest && !keptRecords.some((record) => record.id === liveId)) keptRecords.push(manifest.release);
   const keptIds = new Set(keptRecords.map((record) => record.id));
+  const rollbackTarget = manifest?.previous.find((id) => keptIds.has(id)) ?? null;
   const pruned = records.filter((record) => !keptIds.has(record.id));
 
   const referenced = new Set(keptRecords.flatMap((record) => record.assets.map((asset) => asset.path)));
@@ -88,6 +101,7 @@ export async function prune(options: PruneOptions): Promise<PruneResult> {
     dryRun: options.dryRun ?? false,
     live: liveId,
     kept: keptRecords.map((record) => record.id),
+    rollbackTarget,
     deletedReleases: pruned.map((record) => record.id),
     deletedFiles: releaseFiles.length,
     deletedAssets: staleAssets.length,
@@ -95,8 +109,11 @@ export async function prune(options: PruneOptions): Promise<PruneResult> {
     assetsInGrace: unreferenced.length - staleAssets.length,
   };
   const summary = `${pruned.length} release(s), ${releaseFiles.length} release file(s), ${staleAssets.length} asset(s)`;
+  const afterwards = rollbackTarget
+    ? `\`shellfront rollback\` will go to ${rollbackTarget}`
+    : `\`shellfront rollback\` will have nothing to go to${liveId ? '' : ' (nothing is live)'}`;
   if (options.dryRun) {
-    reporter.info(`Dry run: would delete ${summary}; keeping ${result.kept.join(', ') || 'nothing'}.`);
+    reporter.info(`Dry run: would delete ${summary}; keeping ${result.kept.join(', ') || 'nothing'}; afterwards ${afterwards}.`);
     return result;
   }
   reporter.info(`Deleting ${summary}…`);

@@ -9,7 +9,7 @@ import { requireComplete } from '../completeness.ts';
 import { InputError, UsageError } from '../errors.ts';
 import { readLive, readRecord, switchLive } from '../live.ts';
 import { silentReporter, type Reporter } from '../report.ts';
-import { releaseIdProblem } from '../../contracts/release.ts';
+import { releaseIdProblem, releaseRecordKey } from '../../contracts/release.ts';
 import type { RetryOptions } from '../retry.ts';
 
 export interface RollbackOptions {
@@ -57,7 +57,13 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
   }
   const record = await readRecord(bucket, target);
   if (!record) {
-    throw new InputError(`Release "${target}" is not in s3://${options.bucket} (no ${`releases/${target}.json`}). \`shellfront releases\` lists the ones there are.`);
+    const wasLive = live.manifest?.previous.includes(target) ?? false;
+    throw new InputError(
+      wasLive
+        ? `Release "${target}" was live before but has been pruned: its record ${releaseRecordKey(target)} is gone from s3://${options.bucket}. ` +
+            `Roll back to a release that still exists with --to <id> (\`shellfront releases\` lists them).`
+        : `Release "${target}" is not in s3://${options.bucket} (no ${releaseRecordKey(target)}). \`shellfront releases\` lists the ones there are.`,
+    );
   }
   const { checked } = await requireComplete(bucket, record, 'Refusing to roll back, nothing was switched');
   reporter.info(`"${target}" is complete (${checked} objects); switching from "${current}"…`);

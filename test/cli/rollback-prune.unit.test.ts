@@ -93,3 +93,42 @@ describe('prune (mocked S3)', () => {
     expect(deleted).toEqual(['assets/old-1234abcd.js']);
   });
 });
+
+describe('prune keeps the rollback target (issue: prune --keep 1 --older-than 0 removed it silently)', () => {
+  const r3 = record('r3', []);
+  beforeEach(() => {
+    // r3 is live, r2 was live before it, r1 before that.
+    const manifest = nextManifest(r3, nextManifest(r2, nextManifest(r1, undefined, new Date()), new Date()), new Date());
+    s3.on(GetObjectCommand, { Key: 'manifest.json' }).resolves({ Body: body(JSON.stringify(manifest)), ETag: '"m3"' });
+    s3.on(GetObjectCommand, { Key: 'releases/r3.json' }).resolves({ Body: body(JSON.stringify(r3)), ETag: '"w"' });
+    s3.on(ListObjectsV2Command).resolves({ Contents: [] });
+    s3.on(ListObjectsV2Command, { Prefix: 'releases/', Delimiter: '/' }).resolves({
+      Contents: [{ Key: 'releases/r1.json' }, { Key: 'releases/r2.json' }, { Key: 'releases/r3.json' }],
+    });
+    s3.on(ListObjectsV2Command, { Prefix: 'assets/' }).resolves({ Contents: [] });
+    s3.on(DeleteObjectsCommand).resolves({});
+  });
+
+  it('--keep 0 still keeps the live release and the one rollback goes to, and the dry run says so', async () => {
+    const messages: string[] = [];
+    const reporter = { info: (text: string) => messages.push(text), warn() {}, progress() {}, endProgress() {} };
+    const result = await prune({ client, bucket: 'site', keep: 0, olderThanMs: 0, dryRun: true, reporter });
+    expect(result).toMatchObject({ live: 'r3', kept: ['r3', 'r2'], deletedReleases: ['r1'], rollbackTarget: 'r2' });
+    expect(messages.join('\n')).toMatch(/afterwards `shellfront rollback` will go to r2/);
+    expect(s3.commandCalls(DeleteObjectsCommand)).toHaveLength(0);
+  });
+
+  it('--drop-rollback-target lets it go, and says rollback will have nothing to go to', async () => {
+    const result = await prune({ client, bucket: 'site', keep: 0, olderThanMs: 0, dryRun: true, dropRollbackTarget: true });
+    expect(result).toMatchObject({ kept: ['r3'], deletedReleases: ['r2', 'r1'], rollbackTarget: null });
+  });
+
+  it('rollback to a pruned release says it was pruned', async () => {
+    s3.on(GetObjectCommand, { Key: 'releases/r2.json' }).rejects(s3Error('NoSuchKey', 404));
+    await expect(rollback({ client, bucket: 'site' })).rejects.toThrow(/"r2" was live before but has been pruned: its record releases\/r2\.json is gone/);
+  });
+
+  it('refuses a negative --keep with the value', async () => {
+    await expect(prune({ client, bucket: 'site', keep: -1 })).rejects.toThrow(/--keep must be a whole number of at least 0, got -1/);
+  });
+});
