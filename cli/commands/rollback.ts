@@ -9,7 +9,7 @@ import { requireComplete } from '../completeness.ts';
 import { InputError, UsageError } from '../errors.ts';
 import { readLive, readRecord, switchLive } from '../live.ts';
 import { silentReporter, type Reporter } from '../report.ts';
-import { releaseIdProblem, releaseRecordKey } from '../../contracts/release.ts';
+import { releaseIdProblem, releaseRecordKey, type ReleaseRecord } from '../../contracts/release.ts';
 import type { RetryOptions } from '../retry.ts';
 
 export interface RollbackOptions {
@@ -45,17 +45,19 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
     throw new InputError(`No release is live in s3://${options.bucket} (there is no manifest.json): deploy one first.`);
   }
   const current = live.manifest?.release.id ?? '(invalid manifest)';
-  const target = options.to ?? live.manifest?.previous[0];
+  const { target, record, pruned } = await findTarget(bucket, options.to, live.manifest?.previous ?? []);
   if (!target) {
     throw new InputError(
-      `"${current}" is live and no earlier live release is recorded. Name one with --to <id> (\`shellfront releases\` lists them).`,
+      pruned.length > 0
+        ? `"${current}" is live and every earlier live release has been pruned (${pruned.join(', ')}). Name one that exists with --to <id> (\`shellfront releases\` lists them).`
+        : `"${current}" is live and no earlier live release is recorded. Name one with --to <id> (\`shellfront releases\` lists them).`,
     );
   }
+  if (pruned.length > 0) reporter.warn(`Skipping ${pruned.join(', ')}: live before, but pruned since.`);
   if (target === current) {
     reporter.info(`"${target}" is already live; nothing to do.`);
     return { release: target, bucket: options.bucket, previous: current, changed: false };
   }
-  const record = await readRecord(bucket, target);
   if (!record) {
     const wasLive = live.manifest?.previous.includes(target) ?? false;
     throw new InputError(
@@ -70,4 +72,23 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
   await switchLive(bucket, record, live, (options.now ?? (() => new Date()))());
   reporter.info(`Live: ${target} (was ${current}; \`shellfront rollback --to ${current}\` undoes this)`);
   return { release: target, bucket: options.bucket, previous: current, changed: true };
+}
+
+/**
+ * `--to <id>`, or the newest earlier live release that still has a record (the ones pruned since
+ * are skipped and named). The same walk as prune's "rollback target".
+ */
+async function findTarget(
+  bucket: Bucket,
+  to: string | undefined,
+  previous: readonly string[],
+): Promise<{ target: string | undefined; record: ReleaseRecord | undefined; pruned: string[] }> {
+  if (to !== undefined) return { target: to, record: await readRecord(bucket, to), pruned: [] };
+  const pruned: string[] = [];
+  for (const id of previous) {
+    const record = await readRecord(bucket, id);
+    if (record) return { target: id, record, pruned };
+    pruned.push(id);
+  }
+  return { target: undefined, record: undefined, pruned };
 }

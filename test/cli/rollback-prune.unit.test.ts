@@ -123,9 +123,15 @@ describe('prune keeps the rollback target (issue: prune --keep 1 --older-than 0 
     expect(result).toMatchObject({ kept: ['r3'], deletedReleases: ['r2', 'r1'], rollbackTarget: null });
   });
 
-  it('rollback to a pruned release says it was pruned', async () => {
+  it('rollback skips a pruned release and says so; --to a pruned release says it was pruned', async () => {
     s3.on(GetObjectCommand, { Key: 'releases/r2.json' }).rejects(s3Error('NoSuchKey', 404));
-    await expect(rollback({ client, bucket: 'site' })).rejects.toThrow(/"r2" was live before but has been pruned: its record releases\/r2\.json is gone/);
+    s3.on(ListObjectsV2Command, { Prefix: 'releases/r1' }).resolves({ Contents: [{ Key: 'releases/r1.json', Size: 10 }] });
+    s3.on(ListObjectsV2Command, { Prefix: 'assets/' }).resolves({ Contents: [{ Key: 'assets/one-1234abcd.js', Size: 1 }] });
+    const warnings: string[] = [];
+    const reporter = { info() {}, warn: (text: string) => warnings.push(text), progress() {}, endProgress() {} };
+    await expect(rollback({ client, bucket: 'site', reporter })).resolves.toMatchObject({ release: 'r1', changed: true });
+    expect(warnings).toEqual(['Skipping r2: live before, but pruned since.']);
+    await expect(rollback({ client, bucket: 'site', to: 'r2' })).rejects.toThrow(/"r2" was live before but has been pruned: its record releases\/r2\.json is gone/);
   });
 
   it('refuses a negative --keep with the value', async () => {

@@ -131,17 +131,20 @@ describe('shellfront against s3rver', () => {
 
   it('prunes beyond retention, keeping the live release and the grace period', async () => {
     // Default grace (7 days): the pruned release's record and files go, its assets stay for old tabs.
-    const dry = await prune({ ...base(), keep: 1, dryRun: true });
+    // r2 is where rollback would go (r1 was rolled back to from it): kept unless asked otherwise.
+    await expect(prune({ ...base(), keep: 1, dryRun: true })).resolves.toMatchObject({ kept: ['r3', 'r2', 'r1'], deletedReleases: [], rollbackTarget: 'r2' });
+    const dry = await prune({ ...base(), keep: 1, dryRun: true, dropRollbackTarget: true });
     expect(dry).toMatchObject({ live: 'r1', kept: ['r3', 'r1'], deletedReleases: ['r2'], deletedFiles: 2, deletedAssets: 0, assetsInGrace: 4 });
+    expect(dry.rollbackTarget).toBe('r3');
     expect(await getObject(releaseRecordKey('r2'))).toBeTruthy();
 
-    const result = await prune({ ...base(), keep: 1, olderThanMs: 0 });
+    const result = await prune({ ...base(), keep: 1, olderThanMs: 0, dropRollbackTarget: true });
     expect(result).toMatchObject({ deletedReleases: ['r2'], deletedFiles: 2, deletedAssets: 4 });
     await expect(getObject(releaseRecordKey('r2'))).rejects.toMatchObject({ name: 'NoSuchKey' });
     await expect(getObject('js/app.7bfe0aac.js')).rejects.toMatchObject({ name: 'NoSuchKey' });
     await expect(verify(base())).resolves.toMatchObject({ release: 'r1' });
     await expect(verify({ ...base(), release: 'r3' })).resolves.toMatchObject({ release: 'r3', live: false });
-    await expect(rollback({ ...base(), to: 'r2' })).rejects.toThrow(/not in s3:\/\//);
+    await expect(rollback({ ...base(), to: 'r2' })).rejects.toThrow(/"r2" was live before but has been pruned/);
   });
 
   it('replaces an invalid manifest.json with rollback --to (and refuses to verify it)', async () => {
