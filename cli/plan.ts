@@ -17,7 +17,7 @@ export interface AssetConflict {
 
 export interface AssetPlan {
   readonly missing: readonly DistFile[];
-  /** Empty objects where the build has bytes, not used by the live release: see planAssets. */
+  /** Leftovers of interrupted uploads, not used by the live release, uploaded again: see planAssets. */
   readonly leftovers: readonly string[];
   readonly present: readonly DistFile[];
   readonly conflicts: readonly AssetConflict[];
@@ -26,31 +26,42 @@ export interface AssetPlan {
 
 /**
  * `existing`: a listing of the build's asset folders, taken before uploading. `liveAssets`: keys
- * the live release references. An empty object where the build has bytes and that the live release
- * does not use is the leftover of an interrupted upload (some S3-compatible servers, s3rver among
- * them, keep one; S3 never does) and is uploaded again rather than refused.
+ * the live release references. An object the live release does not use is the leftover of an
+ * interrupted upload (some S3-compatible servers, s3rver among them, keep a PUT cut mid-body; S3
+ * never does) and is uploaded again rather than refused when it is empty, or when its size differs
+ * and its `sha256` metadata is absent (not written by this CLI) or names this very file (our own
+ * upload, cut short). A different size under a different recorded checksum is a real conflict.
  */
 export async function planAssets(bucket: Bucket, dist: ScannedDist, existing: Listing, liveAssets: ReadonlySet<string>): Promise<AssetPlan> {
   const missing: DistFile[] = [];
   const leftovers: string[] = [];
   const present: DistFile[] = [];
   const conflicts: AssetConflict[] = [];
-  const unsure: DistFile[] = [];
+  const unsure: { asset: DistFile; size: number }[] = [];
   for (const asset of dist.assets) {
     const object = existing.get(asset.path);
     if (!object) missing.push(asset);
     else if (object.size === 0 && asset.size > 0 && !liveAssets.has(asset.path)) {
       missing.push(asset);
       leftovers.push(asset.path);
-    } else if (object.size !== asset.size) conflicts.push({ path: asset.path, reason: `${object.size} bytes in the bucket, ${asset.size} in the build` });
-    else if (object.etag === asset.md5Hex) present.push(asset);
-    else unsure.push(asset);
+    } else if (object.size !== asset.size && liveAssets.has(asset.path)) {
+      conflicts.push({ path: asset.path, reason: `${object.size} bytes in the bucket, ${asset.size} in the build` });
+    } else if (object.size === asset.size && object.etag === asset.md5Hex) present.push(asset);
+    else unsure.push({ asset, size: object.size });
   }
-  await mapLimit(unsure, 16, async (asset) => {
+  // The listing's size is authoritative; a HEAD only reads the checksum the CLI stored.
+  await mapLimit(unsure, 16, async ({ asset, size }) => {
     const head = await bucket.head(asset.path);
+    const recorded = head?.metadata.sha256;
     if (!head) missing.push(asset);
-    else if (head.metadata.sha256 === asset.sha256) present.push(asset);
-    else conflicts.push({ path: asset.path, reason: 'same size, different bytes' });
+    else if (size === asset.size && recorded === asset.sha256) present.push(asset);
+    else if (size !== asset.size && (recorded === undefined || recorded === asset.sha256)) {
+      missing.push(asset);
+      leftovers.push(asset.path);
+    } else {
+      const reason = size === asset.size ? 'same size, different bytes' : `${size} bytes in the bucket, ${asset.size} in the build`;
+      conflicts.push({ path: asset.path, reason });
+    }
   });
   return {
     missing,

@@ -20,7 +20,7 @@ import {
 import { Bucket, PreconditionFailed } from '../bucket.ts';
 import { requireReferencedFiles } from '../build-check.ts';
 import { completenessOf, listPrefixes, requireComplete, type Listing } from '../completeness.ts';
-import { describeLayout, readLayout, type BuildKind, type DistFile, type ScannedDist } from '../dist.ts';
+import { count, describeLayout, readLayout, type BuildKind, type DistFile, type ScannedDist } from '../dist.ts';
 import { ConflictError, InputError, TransientError, UsageError, listSome, withNote } from '../errors.ts';
 import { readLive, servableManifest, switchLive } from '../live.ts';
 import { planAssets, sameBuild } from '../plan.ts';
@@ -118,7 +118,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     const plan = await planAssets(bucket, dist, existing, new Set(live.manifest?.release.assets.map((asset) => asset.path)));
     if (plan.conflicts.length > 0) throw plan.conflictError(options.bucket);
     if (plan.leftovers.length > 0) {
-      reporter.warn(`${plan.leftovers.length} empty object(s) left by an interrupted upload will be uploaded again:\n${listSome(plan.leftovers)}`);
+      reporter.warn(`${count(plan.leftovers.length, 'object')} left by an interrupted upload will be uploaded again:\n${listSome(plan.leftovers)}`);
     }
     const uploads: Upload[] = [
       ...plan.missing.map((file) => ({ key: file.path, file, cacheControl: ASSET_CACHE_CONTROL, immutable: true })),

@@ -160,6 +160,8 @@ describe('deploy (mocked S3)', () => {
     s3.on(ListObjectsV2Command).resolves({
       Contents: [{ Key: 'assets/index-CGELnclK.js', Size: 3, ETag: '"abc"' }],
     });
+    // Another build's file: complete, with its own checksum recorded by the CLI.
+    s3.on(HeadObjectCommand, { Key: 'assets/index-CGELnclK.js' }).resolves({ ContentLength: 3, Metadata: { sha256: 'b'.repeat(64) } });
     const error = await deploy(options).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConflictError);
     expect((error as Error).message).toMatch(/would get different bytes[\s\S]*assets\/index-CGELnclK\.js: 3 bytes in the bucket/);
@@ -175,7 +177,7 @@ describe('deploy (mocked S3)', () => {
     const result = await deploy({ ...options, reporter });
     expect(result.assets.uploaded).toBe(4);
     expect(putKeys()).toContain(path);
-    expect(warnings.join('\n')).toMatch(/empty object\(s\) left by an interrupted upload[\s\S]*assets\/index-CGELnclK\.js/);
+    expect(warnings.join('\n')).toMatch(/1 object left by an interrupted upload[\s\S]*assets\/index-CGELnclK\.js/);
 
     s3.reset();
     const usingIt = validateReleaseRecord({ ...liveRecord, assets: [{ path, size: 0, sha256: 'e'.repeat(64), contentType: 'text/javascript' }] });
@@ -183,6 +185,22 @@ describe('deploy (mocked S3)', () => {
     s3.on(HeadObjectCommand).rejects(s3Error('NotFound', 404));
     s3.on(ListObjectsV2Command).resolves({ Contents: [empty] });
     await expect(deploy(options)).rejects.toThrow(/would get different bytes[\s\S]*0 bytes in the bucket/);
+  });
+
+  it.each([
+    ['with this file\'s own checksum (our upload, cut mid-body)', 'own'],
+    ['without the CLI\'s checksum metadata', 'none'],
+  ])('uploads again a partial object %s that the live release does not use', async (_, metadata) => {
+    const path = 'assets/index-CGELnclK.js';
+    const bytes = readFileSync(join(VITE_DIST, path));
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    s3.on(ListObjectsV2Command, { Prefix: 'assets/' }).resolvesOnce({ Contents: [{ Key: path, Size: 5, ETag: '"partial"' }] });
+    s3.on(HeadObjectCommand, { Key: path }).resolves({ ContentLength: 5, Metadata: metadata === 'own' ? { sha256 } : {} });
+    const warnings: string[] = [];
+    const reporter = { info() {}, warn: (message: string) => void warnings.push(message), progress() {}, endProgress() {} };
+    await expect(deploy({ ...options, reporter })).resolves.toMatchObject({ live: true, assets: { uploaded: 4 } });
+    expect(putKeys()).toContain(path);
+    expect(warnings.join('\n')).toMatch(/left by an interrupted upload/);
   });
 
   it('accepts an existing asset whose ETag is not an MD5 when its sha256 metadata matches (SSE-KMS)', async () => {
