@@ -22,7 +22,7 @@ import { requireReferencedFiles } from '../build-check.ts';
 import { completenessOf, listPrefixes, requireComplete, type Listing } from '../completeness.ts';
 import { count, describeLayout, readLayout, type BuildKind, type DistFile, type ScannedDist } from '../dist.ts';
 import { ConflictError, InputError, TransientError, UsageError, listSome, withNote } from '../errors.ts';
-import { readLive, servableManifest, switchLive } from '../live.ts';
+import { readLive, readRecord, servableManifest, switchLive } from '../live.ts';
 import { planAssets, sameBuild } from '../plan.ts';
 import { checkReleaseId, defaultReleaseId, type GitInfo } from '../release-id.ts';
 import { silentReporter, type Reporter } from '../report.ts';
@@ -114,7 +114,11 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     reporter.info(
       `Release ${id}: ${dist.kind} build, ${dist.assets.length} assets in ${dist.assetPrefixes.join(' ') || '(no asset folders)'}, ${dist.files.length} release files`,
     );
-    if (await recordRead) throw releaseExists(options.bucket, id);
+    // A record already there is another release, unless it is this very build: then an earlier run
+    // of this deploy stopped after writing it, and this one resumes (uploads what is missing, switches).
+    const resuming = (await recordRead) !== undefined && (await isThisBuild(bucket, id, record));
+    if ((await recordRead) && !resuming) throw releaseExists(options.bucket, id);
+    if (resuming) reporter.info(`Release ${id} was written by an earlier run of this deploy with the same build: resuming.`);
     const plan = await planAssets(bucket, dist, existing, new Set(live.manifest?.release.assets.map((asset) => asset.path)));
     if (plan.conflicts.length > 0) throw plan.conflictError(options.bucket);
     if (plan.leftovers.length > 0) {
@@ -142,7 +146,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
 
     reporter.info(`Uploading ${uploads.length} objects (${plan.present.length} assets already in the bucket)…`);
     await uploadAll(bucket, uploads, concurrency, reporter);
-    await writeRecord(bucket, record);
+    if (!resuming) await writeRecord(bucket, record);
     // Objects uploaded just now are confirmed by S3's answers (and too new for prune's grace
     // period); the listing re-checks what this deploy reused, which a concurrent prune could remove.
     const confirmed = new Set([...uploads.map((upload) => upload.key), releaseRecordKey(id)]);
@@ -247,6 +251,12 @@ async function writeRecord(bucket: Bucket, record: ReleaseRecord): Promise<void>
   } catch (error) {
     throw error instanceof PreconditionFailed ? releaseExists(bucket.name, record.id) : error;
   }
+}
+
+/** Whether the record stored under `id` describes exactly this build (an interrupted run's). */
+async function isThisBuild(bucket: Bucket, id: string, record: ReleaseRecord): Promise<boolean> {
+  const stored = await readRecord(bucket, id).catch(() => undefined);
+  return stored !== undefined && sameBuild(stored, record);
 }
 
 function releaseExists(bucket: string, id: string): ConflictError {

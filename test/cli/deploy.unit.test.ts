@@ -224,6 +224,30 @@ describe('deploy (mocked S3)', () => {
     expect(putKeys()).toEqual([]);
   });
 
+  it('resumes a pinned --release whose earlier run wrote the record of this very build, then switches', async () => {
+    s3.on(PutObjectCommand, { Key: MANIFEST_KEY }).rejects(s3Error('AccessDenied', 403));
+    await expect(deploy(options)).rejects.toThrow(/Access denied/);
+    const recordBody = puts().find((put) => put.Key === 'releases/r2.json')?.Body as string;
+    expect(recordBody).toBeTruthy();
+
+    s3.on(HeadObjectCommand, { Key: 'releases/r2.json' }).resolves({ ContentLength: recordBody.length });
+    s3.on(GetObjectCommand, { Key: 'releases/r2.json' }).resolves({ Body: body(recordBody), ETag: '"rec"' });
+    s3.on(PutObjectCommand, { Key: MANIFEST_KEY }).resolves({});
+    const before = putKeys().length;
+    const messages: string[] = [];
+    const reporter = { info: (text: string) => void messages.push(text), warn() {}, progress() {}, endProgress() {} };
+    await expect(deploy({ ...options, reporter })).resolves.toMatchObject({ release: 'r2', live: true });
+    expect(messages.join('\n')).toMatch(/written by an earlier run of this deploy with the same build: resuming/);
+    const again = putKeys().slice(before);
+    expect(again).not.toContain('releases/r2.json');
+    expect(again.at(-1)).toBe(MANIFEST_KEY);
+
+    // The same id with a different build is still refused.
+    const other = validateReleaseRecord({ ...JSON.parse(recordBody), shell: '<!doctype html><title>other</title>' });
+    s3.on(GetObjectCommand, { Key: 'releases/r2.json' }).resolves({ Body: body(JSON.stringify(other)), ETag: '"rec"' });
+    await expect(deploy(options)).rejects.toThrow(/Release "r2" already exists/);
+  });
+
   it('refuses to switch when a reused asset vanished during the deploy (e.g. a concurrent prune)', async () => {
     const path = 'assets/index-CGELnclK.js';
     const bytes = readFileSync(join(VITE_DIST, path));
