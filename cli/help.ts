@@ -15,8 +15,11 @@ files, the release record, a completeness check, then manifest.json (a condition
 
   --release <id>           release id (default: UTC time + short git sha)
   --message, -m <text>     note shown by \`shellfront releases\`
-  --config <file.json>     runtime config injected into the shell
-  --asset-dirs <a/,b/>     hashed asset folders (default: assets/ for Vite; js/ css/ img/ fonts/ media/ for Vue CLI)
+  --config <file.json>     runtime config injected into the shell (default: keep the live one's; none: drop it)
+  --git-sha <sha>          the commit the build came from (default: GITHUB_SHA, else git in the build folder)
+  --git-ref <ref>          its branch or tag (default: GITHUB_REF_NAME, else the build folder's branch)
+  --asset-dirs <a/,b/>     hashed asset folders (default by build: Vite assets/, CRA static/, Vue CLI js/ css/ img/ fonts/ media/);
+                           each needs a stack assetPathPatterns entry (static/ = /static/*)
   --concurrency <n>        parallel uploads (default 64)
   --dry-run                plan and report, write nothing
 ${TARGET}`,

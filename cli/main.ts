@@ -142,7 +142,7 @@ async function execute(
         dist,
         ...(text('release') !== undefined ? { release: text('release') as string } : {}),
         ...(text('message') !== undefined ? { message: text('message') as string } : {}),
-        ...(configPath !== undefined ? { config: await readConfigFile(resolve(cwd, configPath)) } : {}),
+        ...(configPath !== undefined ? { config: configPath === 'none' ? null : await readConfigFile(resolve(cwd, configPath)) } : {}),
         ...(concurrency !== undefined ? { concurrency } : {}),
         ...(assetDirs ? { assetDirs } : {}),
         ...(git ? { git } : {}),

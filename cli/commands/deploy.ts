@@ -38,8 +38,11 @@ export interface DeployOptions {
   /** @default time + short git sha, e.g. `20261123-101500-7bfe0aa` */
   readonly release?: string;
   readonly message?: string;
-  /** Runtime config injected into the shell. */
-  readonly config?: Readonly<Record<string, unknown>>;
+  /**
+   * Runtime config injected into the shell. Omitted: the live release's config is kept (a deploy
+   * never drops it silently); `null` (`--config none`): the release has none.
+   */
+  readonly config?: Readonly<Record<string, unknown>> | null;
   /** Plan and report without writing anything. */
   readonly dryRun?: boolean;
   /** @default 64 (S3 takes thousands of PUTs per second per prefix; each costs one round trip) */
@@ -95,9 +98,10 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   );
   const dist = await describeLayout(layout);
   for (const warning of dist.warnings) reporter.warn(warning);
-  const record = buildRecord(dist, id, now(), options);
-
   const live = await liveRead;
+  const config = runtimeConfig(options.config, live.manifest?.release, reporter);
+  const record = buildRecord(dist, id, now(), options, config);
+
   if (live.invalid) reporter.warn(`${live.invalid}; this deploy replaces it.`);
   const liveId = live.manifest?.release.id;
   let switching = false;
@@ -220,7 +224,27 @@ async function unchangedResult(
   };
 }
 
-function buildRecord(dist: ScannedDist, id: string, createdAt: Date, options: DeployOptions): ReleaseRecord {
+/** The config the new release gets: the one given, none for `--config none`, else the live one's. */
+function runtimeConfig(
+  given: DeployOptions['config'],
+  live: ReleaseRecord | undefined,
+  reporter: Reporter,
+): Readonly<Record<string, unknown>> | undefined {
+  if (given === null) return undefined;
+  if (given !== undefined) return given;
+  if (live?.config !== undefined) {
+    reporter.info(`Runtime config: kept from the live release ${live.id} (pass --config <file.json> to change it, --config none to drop it).`);
+  }
+  return live?.config;
+}
+
+function buildRecord(
+  dist: ScannedDist,
+  id: string,
+  createdAt: Date,
+  options: DeployOptions,
+  config: Readonly<Record<string, unknown>> | undefined,
+): ReleaseRecord {
   const entry = (file: DistFile): FileEntry => ({ path: file.path, size: file.size, sha256: file.sha256, contentType: file.contentType });
   const git = options.git && (options.git.sha || options.git.ref) ? { git: options.git } : {};
   try {
@@ -234,7 +258,7 @@ function buildRecord(dist: ScannedDist, id: string, createdAt: Date, options: De
       assetPrefixes: dist.assetPrefixes,
       assets: dist.assets.map(entry),
       files: dist.files.map(entry),
-      ...(options.config !== undefined ? { config: options.config } : {}),
+      ...(config !== undefined ? { config } : {}),
     });
   } catch (error) {
     throw new InputError(`The build in ${dist.root} does not make a valid release: ${(error as Error).message}`, { cause: error });

@@ -248,6 +248,21 @@ describe('deploy (mocked S3)', () => {
     await expect(deploy(options)).rejects.toThrow(/Release "r2" already exists/);
   });
 
+  it('keeps the live release\'s runtime config when --config is not given, and drops it only with --config none', async () => {
+    const withConfig = validateReleaseRecord({ ...liveRecord, config: { apiBase: '/api/v2' } });
+    s3.on(GetObjectCommand, { Key: MANIFEST_KEY }).resolves({ Body: body(JSON.stringify(nextManifest(withConfig, undefined, new Date()))), ETag: '"c"' });
+    const messages: string[] = [];
+    const reporter = { info: (text: string) => void messages.push(text), warn() {}, progress() {}, endProgress() {} };
+    await deploy({ ...options, reporter });
+    const record = () => JSON.parse(puts().filter((put) => put.Key?.startsWith('releases/r') && put.Key.endsWith('.json')).at(-1)?.Body as string);
+    expect(record().config).toEqual({ apiBase: '/api/v2' });
+    expect(messages.join('\n')).toMatch(/Runtime config: kept from the live release r1 .*--config none to drop it/);
+
+    s3.resetHistory();
+    await deploy({ ...options, release: 'r3', config: null });
+    expect(record().config).toBeUndefined();
+  });
+
   it('refuses to switch when a reused asset vanished during the deploy (e.g. a concurrent prune)', async () => {
     const path = 'assets/index-CGELnclK.js';
     const bytes = readFileSync(join(VITE_DIST, path));
