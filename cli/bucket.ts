@@ -11,7 +11,7 @@ import {
   type PutObjectCommandInput,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { directPutsOf } from './direct-put.ts';
+import type { DirectPut } from './direct-put.ts';
 import { AwsAccessError, CliError, EXIT, TransientError } from './errors.ts';
 import { httpStatusOf, isRetryable, withRetry, type RetryOptions } from './retry.ts';
 
@@ -72,6 +72,8 @@ export class Bucket {
     readonly client: S3Client,
     readonly name: string,
     private readonly retry: RetryOptions = {},
+    /** Sends plain (unconditional) PUTs directly; conditional writes always go through the SDK. */
+    private readonly objectWriter?: DirectPut,
   ) {}
 
   /** Every object under `prefix` (all pages). */
@@ -147,9 +149,9 @@ export class Bucket {
       ...(options.ifMatch ? { IfMatch: `"${options.ifMatch}"` } : {}),
       ...(options.ifNoneMatch ? { IfNoneMatch: options.ifNoneMatch } : {}),
     };
-    // Plain PUTs of a client built with directPuts skip the SDK's middleware (cli/direct-put.ts);
+    // Plain PUTs skip the SDK's middleware when a writer was given (cli/direct-put.ts);
     // conditional writes (release record, manifest.json) always go through the SDK.
-    const direct = options.ifMatch || options.ifNoneMatch ? undefined : directPutsOf(this.client);
+    const direct = options.ifMatch || options.ifNoneMatch ? undefined : this.objectWriter;
     const bytes = typeof body === 'string' ? Buffer.from(body, 'utf-8') : body;
     try {
       await this.call('PutObject', key, async () => {

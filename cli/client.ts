@@ -5,7 +5,7 @@
  * aws-chunked framing inside objects otherwise; harmless on real S3).
  */
 import { S3Client } from '@aws-sdk/client-s3';
-import { enableDirectPuts } from './direct-put.ts';
+import { DirectPut } from './direct-put.ts';
 
 export const DEFAULT_REGION = 'us-east-1';
 /** Sockets per client when no larger upload concurrency asks for more. */
@@ -22,8 +22,6 @@ export interface ClientOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** @default the SDK's credential chain (env vars, profile, web identity, …) */
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
-  /** Send plain PUTs (a deploy's uploads) as signed HTTP requests instead of through the SDK: see cli/direct-put.ts. */
-  readonly directPuts?: boolean;
 }
 
 export function createS3Client(options: ClientOptions): S3Client {
@@ -45,6 +43,14 @@ export function createS3Client(options: ClientOptions): S3Client {
       httpAgent: { keepAlive: true, maxSockets },
     },
   });
-  if (options.directPuts) enableDirectPuts(client, { ...(endpoint ? { endpoint } : {}), maxSockets });
   return client;
+}
+
+/**
+ * The writer that sends a deploy's plain PUTs as signed HTTP requests instead of through the SDK
+ * (cli/direct-put.ts), with the client's credentials, region and endpoint. Handed to Bucket.
+ */
+export function createObjectWriter(client: S3Client, options: Pick<ClientOptions, 'env' | 'maxSockets'> = {}): DirectPut {
+  const endpoint = (options.env ?? process.env).AWS_ENDPOINT_URL_S3;
+  return new DirectPut(client, { ...(endpoint ? { endpoint } : {}), maxSockets: Math.max(DEFAULT_MAX_SOCKETS, options.maxSockets ?? 0) });
 }

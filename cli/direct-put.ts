@@ -172,15 +172,3 @@ export function s3Error(status: number, body: string): Error {
   });
 }
 
-const registry = new WeakMap<S3Client, DirectPut>();
-
-/** Lets Bucket.put send this client's plain (unconditional) PUTs directly. */
-export function enableDirectPuts(client: S3Client, options: { endpoint?: string; maxSockets: number }): DirectPut {
-  const direct = new DirectPut(client, options);
-  registry.set(client, direct);
-  return direct;
-}
-
-export function directPutsOf(client: S3Client): DirectPut | undefined {
-  return registry.get(client);
-}

@@ -12,6 +12,7 @@ import { assetPatternForDir } from '../contracts/edge-config.ts';
 import { MANIFEST_KEY, RELEASES_PREFIX, filePathProblem } from '../contracts/release.ts';
 import { detectBuild, type BuildKind } from './build-kind.ts';
 import { InputError, listSome } from './errors.ts';
+import { count } from './report.ts';
 import { shellReferences, type Reference } from './references.ts';
 
 export type { BuildKind } from './build-kind.ts';
@@ -164,10 +165,6 @@ function layoutWarnings(assets: readonly DistFile[], files: readonly DistFile[])
   return warnings;
 }
 
-/** "1 file", "3 files". */
-export function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
 
 async function listFiles(root: string): Promise<string[]> {
   let entries;

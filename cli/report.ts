@@ -25,6 +25,11 @@ export const silentReporter: Reporter = {
   endProgress() {},
 };
 
+/** "1 file", "3 files". */
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   const units = ['KB', 'MB', 'GB', 'TB'];

@@ -3,7 +3,8 @@
  * exports it as `BucketName`), so CI does not hard-code it.
  */
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { AwsAccessError, InputError } from './errors.ts';
+import { AwsAccessError, InputError, TransientError } from './errors.ts';
+import { isRetryable } from './retry.ts';
 
 export const BUCKET_OUTPUT_KEY = 'BucketName';
 
@@ -27,6 +28,12 @@ export async function bucketFromStack(client: CloudFormationClient, stackName: s
     if (name === 'AccessDenied' || name === 'AccessDeniedException' || /not authorized/.test(message)) {
       throw new AwsAccessError(
         `Access denied reading stack "${stackName}": --stack needs cloudformation:DescribeStacks. Grant it, or pass --bucket instead.`,
+        { cause: error },
+      );
+    }
+    if (isRetryable(error)) {
+      throw new TransientError(
+        `Could not reach CloudFormation to read stack "${stackName}" (${name}: ${message}). Check the network (and proxy settings), then run again; or pass --bucket.`,
         { cause: error },
       );
     }

@@ -18,14 +18,15 @@ import {
   type ReleaseRecord,
 } from '../../contracts/release.ts';
 import { Bucket, PreconditionFailed } from '../bucket.ts';
+import type { DirectPut } from '../direct-put.ts';
 import { requireReferencedFiles } from '../build-check.ts';
 import { completenessOf, listPrefixes, requireComplete, type Listing } from '../completeness.ts';
-import { count, describeLayout, readLayout, type BuildKind, type DistFile, type ScannedDist } from '../dist.ts';
+import { describeLayout, readLayout, type BuildKind, type DistFile, type ScannedDist } from '../dist.ts';
 import { ConflictError, InputError, TransientError, UsageError, listSome, withNote } from '../errors.ts';
 import { readLive, readRecord, servableManifest, switchLive } from '../live.ts';
 import { planAssets, sameBuild } from '../plan.ts';
 import { checkReleaseId, defaultReleaseId, type GitInfo } from '../release-id.ts';
-import { silentReporter, type Reporter } from '../report.ts';
+import { count, silentReporter, type Reporter } from '../report.ts';
 import type { RetryOptions } from '../retry.ts';
 import { uploadAll, type Upload } from '../upload.ts';
 
@@ -50,6 +51,8 @@ export interface DeployOptions {
   /** Overrides the asset folders implied by the build kind. */
   readonly assetDirs?: readonly string[];
   readonly git?: GitInfo;
+  /** Sends the uploads as signed HTTP PUTs (cli/client.ts createObjectWriter); without it, through the SDK. */
+  readonly objectWriter?: DirectPut;
   readonly reporter?: Reporter;
   readonly now?: () => Date;
   readonly retry?: RetryOptions;
@@ -66,8 +69,9 @@ export interface DeployResult {
   readonly dryRun: boolean;
   /** The release that was live before, if any. */
   readonly previous: string | null;
-  readonly assets: { readonly total: number; readonly uploaded: number; readonly skipped: number };
-  readonly files: { readonly uploaded: number };
+  readonly assets: { readonly total: number; readonly uploaded: number; readonly skipped: number; readonly bytesUploaded: number };
+  readonly files: { readonly uploaded: number; readonly bytesUploaded: number };
+  /** Assets and release files together. */
   readonly bytesUploaded: number;
   readonly warnings: readonly string[];
 }
@@ -81,7 +85,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     throw new UsageError(`--concurrency must be a whole number of at least 1, got ${concurrency}`);
   }
   const id = checkReleaseId(options.release ?? defaultReleaseId(now(), options.git));
-  const bucket = new Bucket(options.client, options.bucket, options.retry);
+  const bucket = new Bucket(options.client, options.bucket, options.retry, options.objectWriter);
   const layout = await readLayout(options.dist, options.assetDirs ? { assetDirs: options.assetDirs } : {});
 
   // The reads S3 must answer start now and run while the files are hashed.
@@ -115,9 +119,8 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     // A release every edge would refuse (shell or manifest too large) is refused before any upload.
     servableManifest(record, live.manifest, now());
     const existing = await assetListing;
-    reporter.info(
-      `Release ${id}: ${dist.kind} build, ${dist.assets.length} assets in ${dist.assetPrefixes.join(' ') || '(no asset folders)'}, ${dist.files.length} release files`,
-    );
+    const assetsPart = dist.assets.length > 0 ? `${count(dist.assets.length, 'asset')} in ${dist.assetPrefixes.join(' ')}` : 'no asset folders';
+    reporter.info(`Release ${id}: ${dist.kind} build, ${assetsPart}, ${count(dist.files.length, 'release file')}`);
     // A record already there is another release, unless it is this very build: then an earlier run
     // of this deploy stopped after writing it, and this one resumes (uploads what is missing, switches).
     const resuming = (await recordRead) !== undefined && (await isThisBuild(bucket, id, record));
@@ -138,17 +141,16 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
       kind: dist.kind,
       previous: liveId ?? null,
       unchanged: false,
-      assets: { total: dist.assets.length, uploaded: plan.missing.length, skipped: plan.present.length },
-      files: { uploaded: dist.files.length },
-      bytesUploaded: uploads.reduce((sum, upload) => sum + upload.file.size, 0),
+      assets: { total: dist.assets.length, uploaded: plan.missing.length, skipped: plan.present.length, bytesUploaded: sumSizes(plan.missing) },
+      files: { uploaded: dist.files.length, bytesUploaded: sumSizes(dist.files) },
+      bytesUploaded: sumSizes(plan.missing) + sumSizes(dist.files),
       warnings: dist.warnings,
     };
     if (options.dryRun) {
-      reporter.info(`Dry run: would upload ${uploads.length} objects (${plan.present.length} assets already there) and make ${id} live.`);
       return { ...result, live: false, dryRun: true };
     }
 
-    reporter.info(`Uploading ${uploads.length} objects (${plan.present.length} assets already in the bucket)…`);
+    reporter.info(`Uploading ${count(uploads.length, 'object')} (${count(plan.present.length, 'asset')} already in the bucket)…`);
     await uploadAll(bucket, uploads, concurrency, reporter);
     if (!resuming) await writeRecord(bucket, record);
     // Objects uploaded just now are confirmed by S3's answers (and too new for prune's grace
@@ -157,7 +159,6 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     await requireComplete(bucket, record, 'Before switching', confirmed);
     switching = true;
     await switchLive(bucket, record, live, now());
-    reporter.info(`Live: ${id}${liveId ? ` (was ${liveId}; \`shellfront rollback\` brings it back)` : ''}`);
     return { ...result, live: true, dryRun: false };
   } catch (error) {
     reporter.endProgress();
@@ -177,6 +178,10 @@ function samePaths(release: ReleaseRecord, paths: readonly string[]): boolean {
   if (release.assets.length + release.files.length !== paths.length) return false;
   const names = new Set(paths);
   return [...release.assets, ...release.files].every((file) => names.has(file.path));
+}
+
+function sumSizes(files: readonly DistFile[]): number {
+  return files.reduce((sum, file) => sum + file.size, 0);
 }
 
 /** Handles a promise that is awaited later, so an early failure is not an unhandled rejection. */
@@ -208,7 +213,6 @@ async function unchangedResult(
     reporter.warn(`The build is identical to the live release ${liveRelease.id}, but ${problems} of its objects are missing: deploying it again as a new release.`);
     return undefined;
   }
-  reporter.info(`Unchanged: the build is identical to the live release ${liveRelease.id} (complete, ${state.checked} objects); nothing to do.`);
   return {
     release: liveRelease.id,
     bucket: bucket.name,
@@ -217,8 +221,8 @@ async function unchangedResult(
     dryRun: false,
     unchanged: true,
     previous: liveRelease.id,
-    assets: { total: dist.assets.length, uploaded: 0, skipped: dist.assets.length },
-    files: { uploaded: 0 },
+    assets: { total: dist.assets.length, uploaded: 0, skipped: dist.assets.length, bytesUploaded: 0 },
+    files: { uploaded: 0, bytesUploaded: 0 },
     bytesUploaded: 0,
     warnings: dist.warnings,
   };

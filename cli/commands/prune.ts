@@ -13,7 +13,7 @@ import { Bucket, type ListedObject } from '../bucket.ts';
 import { InputError, UsageError, listSome } from '../errors.ts';
 import { readHistory } from '../history.ts';
 import { readLive } from '../live.ts';
-import { silentReporter, type Reporter } from '../report.ts';
+import { count, silentReporter, type Reporter } from '../report.ts';
 import type { RetryOptions } from '../retry.ts';
 
 export const DEFAULT_GRACE_MS = 7 * 86_400_000;
@@ -108,14 +108,8 @@ export async function prune(options: PruneOptions): Promise<PruneResult> {
     bytesFreed: [...releaseFiles, ...staleAssets].reduce((sum, object) => sum + object.size, 0),
     assetsInGrace: unreferenced.length - staleAssets.length,
   };
-  const summary = `${pruned.length} release(s), ${releaseFiles.length} release file(s), ${staleAssets.length} asset(s)`;
-  const afterwards = rollbackTarget
-    ? `\`shellfront rollback\` will go to ${rollbackTarget}`
-    : `\`shellfront rollback\` will have nothing to go to${liveId ? '' : ' (nothing is live)'}`;
-  if (options.dryRun) {
-    reporter.info(`Dry run: would delete ${summary}; keeping ${result.kept.join(', ') || 'nothing'}; afterwards ${afterwards}.`);
-    return result;
-  }
+  const summary = `${count(pruned.length, 'release')}, ${count(releaseFiles.length, 'release file')}, ${count(staleAssets.length, 'asset')}`;
+  if (options.dryRun) return result;
   reporter.info(`Deleting ${summary}…`);
   await bucket.delete(pruned.map((record) => releaseRecordKey(record.id)));
   await bucket.delete(releaseFiles.map((object) => object.key));

@@ -55,7 +55,6 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
   }
   if (pruned.length > 0) reporter.warn(`Skipping ${pruned.join(', ')}: live before, but pruned since.`);
   if (target === current) {
-    reporter.info(`"${target}" is already live; nothing to do.`);
     return { release: target, bucket: options.bucket, previous: current, changed: false };
   }
   if (!record) {
@@ -70,7 +69,6 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
   const { checked } = await requireComplete(bucket, record, 'Refusing to roll back, nothing was switched');
   reporter.info(`"${target}" is complete (${checked} objects); switching from "${current}"…`);
   await switchLive(bucket, record, live, (options.now ?? (() => new Date()))());
-  reporter.info(`Live: ${target} (was ${current}; \`shellfront rollback --to ${current}\` undoes this)`);
   return { release: target, bucket: options.bucket, previous: current, changed: true };
 }
 

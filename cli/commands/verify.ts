@@ -9,7 +9,7 @@ import { requireComplete } from '../completeness.ts';
 import { describe, unservedShellReferences } from '../build-check.ts';
 import { IncompleteReleaseError, InputError, UsageError, listSome } from '../errors.ts';
 import { readLive, readRecord } from '../live.ts';
-import { silentReporter, type Reporter } from '../report.ts';
+import type { Reporter } from '../report.ts';
 import type { RetryOptions } from '../retry.ts';
 
 export interface VerifyOptions {
@@ -57,6 +57,5 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
       unserved.map((ref) => ref.path),
     );
   }
-  (options.reporter ?? silentReporter).info(`${release.id}${live ? ' (live)' : ''} is complete: ${checked} objects present.`);
   return { release: release.id, bucket: options.bucket, live, complete: true, objects: checked };
 }

@@ -15,10 +15,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ASSET_CACHE_CONTROL, RELEASE_FILE_CACHE_CONTROL, releaseFileKey } from '../../contracts/release.ts';
 import { LOCAL_REGION, S3RVER_CREDENTIALS, startS3Server, type RunningS3Server } from '../../local/s3-server.ts';
 import { Bucket } from '../../cli/bucket.ts';
-import { createS3Client } from '../../cli/client.ts';
+import { createObjectWriter, createS3Client } from '../../cli/client.ts';
 import { deploy } from '../../cli/commands/deploy.ts';
 import { verify } from '../../cli/commands/verify.ts';
-import { directPutsOf } from '../../cli/direct-put.ts';
+import type { DirectPut } from '../../cli/direct-put.ts';
 import { scanDist } from '../../cli/dist.ts';
 import { AwsAccessError } from '../../cli/errors.ts';
 import { VITE_DIST, noSleep } from './helpers.ts';
@@ -35,8 +35,10 @@ afterAll(async () => {
 });
 
 /** A client as the CLI builds it, counting the PutObject commands that go through the SDK. */
-function directClient(endpoint: string): { client: S3Client; sdkPuts: string[] } {
-  const client = createS3Client({ region: LOCAL_REGION, env: { AWS_ENDPOINT_URL_S3: endpoint }, credentials: S3RVER_CREDENTIALS, directPuts: true });
+function directClient(endpoint: string): { client: S3Client; writer: DirectPut; sdkPuts: string[] } {
+  const env = { AWS_ENDPOINT_URL_S3: endpoint };
+  const client = createS3Client({ region: LOCAL_REGION, env, credentials: S3RVER_CREDENTIALS });
+  const writer = createObjectWriter(client, { env });
   const sdkPuts: string[] = [];
   client.middlewareStack.add(
     (next, context) => async (args) => {
@@ -45,13 +47,13 @@ function directClient(endpoint: string): { client: S3Client; sdkPuts: string[] }
     },
     { step: 'initialize', name: 'countSdkPuts' },
   );
-  return { client, sdkPuts };
+  return { client, writer, sdkPuts };
 }
 
 describe('direct uploads against s3rver', () => {
   it('a deploy uploads without the SDK and stores exactly what the SDK would', async () => {
-    const { client, sdkPuts } = directClient(server.endpoint);
-    const result = await deploy({ client, bucket: BUCKET, dist: VITE_DIST, release: 'direct-1' });
+    const { client, writer, sdkPuts } = directClient(server.endpoint);
+    const result = await deploy({ client, objectWriter: writer, bucket: BUCKET, dist: VITE_DIST, release: 'direct-1' });
     expect(result).toMatchObject({ live: true, assets: { uploaded: result.assets.total } });
     // Only the conditional writes (release record, manifest.json) go through the SDK.
     expect(sdkPuts).toEqual(['releases/direct-1.json', 'manifest.json']);
@@ -71,7 +73,7 @@ describe('direct uploads against s3rver', () => {
     const head = await client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: asset.path }));
     expect(head.Metadata).toEqual({ sha256: asset.sha256 });
     await expect(verify({ client, bucket: BUCKET })).resolves.toMatchObject({ release: 'direct-1' });
-    directPutsOf(client)?.destroy();
+    writer.destroy();
     client.destroy();
   });
 });
@@ -113,8 +115,8 @@ const put = (bucket: Bucket, key = 'assets/a-1b2c3d4e.js') =>
 describe('direct uploads: answers and failures', () => {
   it('sends Content-MD5 and the signed SHA-256 of the body, path-style with an encoded key', async () => {
     const s3 = await scriptedS3([]);
-    const { client, sdkPuts } = directClient(s3.endpoint);
-    await put(new Bucket(client, 'site', noSleep), 'assets/a b-1b2c3d4e.js');
+    const { client, writer, sdkPuts } = directClient(s3.endpoint);
+    await put(new Bucket(client, 'site', noSleep, writer), 'assets/a b-1b2c3d4e.js');
     expect(sdkPuts).toEqual([]);
     const [request] = s3.seen;
     expect(request?.path).toBe('/site/assets/a%20b-1b2c3d4e.js');
@@ -127,34 +129,37 @@ describe('direct uploads: answers and failures', () => {
       'content-type': 'text/javascript; charset=utf-8',
     });
     expect(request?.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=S3RVER\/\d{8}\/us-east-1\/s3\/aws4_request, SignedHeaders=content-length;content-md5;content-type;host;x-amz-content-sha256;x-amz-date;x-amz-meta-sha256, Signature=[0-9a-f]{64}$/);
+    writer.destroy();
     client.destroy();
     await s3.close();
   });
 
   it('retries throttling and server errors, like SDK requests', async () => {
     const s3 = await scriptedS3([{ status: 503, code: 'SlowDown' }, { status: 500, code: 'InternalError' }]);
-    const { client } = directClient(s3.endpoint);
-    await put(new Bucket(client, 'site', noSleep));
+    const { client, writer } = directClient(s3.endpoint);
+    await put(new Bucket(client, 'site', noSleep, writer));
     expect(s3.seen).toHaveLength(3);
+    writer.destroy();
     client.destroy();
     await s3.close();
   });
 
   it('turns access denied into the error that names the permission', async () => {
     const s3 = await scriptedS3([{ status: 403, code: 'AccessDenied' }]);
-    const { client } = directClient(s3.endpoint);
-    const error = await put(new Bucket(client, 'site', noSleep)).catch((caught: unknown) => caught);
+    const { client, writer } = directClient(s3.endpoint);
+    const error = await put(new Bucket(client, 'site', noSleep, writer)).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AwsAccessError);
     expect((error as Error).message).toMatch(/PutObject s3:\/\/site\/assets\/a-1b2c3d4e\.js needs s3:PutObject/);
     expect(s3.seen).toHaveLength(1);
+    writer.destroy();
     client.destroy();
     await s3.close();
   });
 
   it('hands a region redirect to the SDK, for that PUT and the ones after it', async () => {
     const s3 = await scriptedS3([{ status: 301, code: 'PermanentRedirect' }]);
-    const { client, sdkPuts } = directClient(s3.endpoint);
-    const bucket = new Bucket(client, 'site', noSleep);
+    const { client, writer, sdkPuts } = directClient(s3.endpoint);
+    const bucket = new Bucket(client, 'site', noSleep, writer);
     await put(bucket);
     await put(bucket, 'assets/b-1b2c3d4e.js');
     expect(sdkPuts).toEqual(['assets/a-1b2c3d4e.js', 'assets/b-1b2c3d4e.js']);
@@ -164,6 +169,7 @@ describe('direct uploads: answers and failures', () => {
       '/site/assets/a-1b2c3d4e.js?x-id=PutObject',
       '/site/assets/b-1b2c3d4e.js?x-id=PutObject',
     ]);
+    writer.destroy();
     client.destroy();
     await s3.close();
   });

@@ -17,14 +17,30 @@ function capture() {
   return { stream: { write: (chunk: string) => chunks.push(chunk), isTTY: false } as unknown as NodeJS.WriteStream, text: () => chunks.join('') };
 }
 
+let network: string[] = [];
+
 async function cli(...argv: string[]) {
   const stdout = capture();
   const stderr = capture();
-  const code = await run({ argv, stdout: stdout.stream, stderr: stderr.stream, createS3Client: () => client, env: { GITHUB_SHA: 'abcdef1234567' } });
+  const code = await run({
+    argv,
+    stdout: stdout.stream,
+    stderr: stderr.stream,
+    createS3Client: () => {
+      network.push('s3 client');
+      return client;
+    },
+    bucketFromStack: async (stack) => {
+      network.push(`stack ${stack}`);
+      throw new Error('no network in this test');
+    },
+    env: { GITHUB_SHA: 'abcdef1234567' },
+  });
   return { code, stdout: stdout.text(), stderr: stderr.text(), lastJson: () => JSON.parse(stdout.text().trim().split('\n').at(-1) ?? 'null') };
 }
 
 beforeEach(() => {
+  network = [];
   s3.reset();
   s3.on(GetObjectCommand).rejects(s3Error('NoSuchKey', 404));
   s3.on(HeadObjectCommand).rejects(s3Error('NotFound', 404));
@@ -49,7 +65,12 @@ describe('shellfront (entry)', () => {
 
   it.each([
     [['launch'], /Unknown command "launch"/],
-    [['deploy', 'dist', '--bucket', 'b', '--force'], /Unknown option '--force'/],
+    [['deploy', 'dist', '--bucket', 'b', '--force'], /Unknown flag --force for `shellfront deploy`\. Run `shellfront deploy --help`/],
+    [['deploy', 'dist', '--bucket', 'b', '--dryrun'], /Unknown flag --dryrun for `shellfront deploy`\. Did you mean --dry-run\?/],
+    [['prune', '--bucket', 'b', '--keep', '-1'], /--keep must be a whole number of at least 0, got "-1"/],
+    [['prune', '--bucket', 'b', '--keep'], /argument missing/],
+    [['deploy', 'dist', '--bucket', 'b', '--relase', 'x'], /Did you mean --release\?/],
+    [['deplyo'], /Unknown command "deplyo"\. Did you mean `shellfront deploy`\?/],
     [['deploy', '--bucket', 'b'], /deploy takes one build folder/],
     [['deploy', 'dist'], /Which bucket\? Pass --bucket/],
     [['deploy', 'dist', '--bucket', 'b', '--stack', 's'], /either --bucket or --stack/],
@@ -61,6 +82,33 @@ describe('shellfront (entry)', () => {
     const result = await cli(...argv);
     expect(result.code).toBe(EXIT.usage);
     expect(result.stderr).toMatch(message);
+  });
+
+  it.each([
+    ['deploy', VITE_DIST, '--concurrency', '0'],
+    ['rollback', '--to', '../x'],
+    ['releases', '--limit', 'many'],
+    ['prune'],
+    ['verify', '--release', '../x'],
+  ])('a usage error of %s never touches the network, even with --stack', async (...argv) => {
+    const result = await cli(...argv, '--stack', 'Foo');
+    expect(result.code).toBe(EXIT.usage);
+    expect(network).toEqual([]);
+  });
+
+  it('per-command --help lists every flag of that command, and the bucket flags', async () => {
+    const expected: Record<string, string[]> = {
+      deploy: ['--release <id>', '--message, -m <text>', '--config <file.json>', '--asset-dirs', '--git-sha', '--concurrency <n>', '--dry-run'],
+      rollback: ['--to <id>'],
+      releases: ['--limit <n>'],
+      prune: ['--keep <n>', '--older-than <d>', '--dry-run', '--drop-rollback-target'],
+      verify: ['--release <id>'],
+    };
+    for (const [command, flags] of Object.entries(expected)) {
+      const help = (await cli(command, '--help')).stdout;
+      for (const flag of [...flags, '--bucket <name>', '--stack <name>', '--region <region>', '--json']) expect(help, `${command} ${flag}`).toContain(flag);
+    }
+    expect(network).toEqual([]);
   });
 
   it('deploys with --json: the last stdout line is one JSON object', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatBytes, progressLine, streamReporter } from '../../cli/report.ts';
-import { summarize } from '../../cli/summary.ts';
+import { SPECS } from '../../cli/specs.ts';
 
 function stream(isTTY: boolean) {
   const chunks: string[] = [];
@@ -36,9 +36,20 @@ describe('progress and summaries', () => {
     expect(pipe.text()).toBe('Uploading…\n');
   });
 
-  it('summarizes an unchanged deploy and a dry run honestly', () => {
-    const base = { release: 'r1', bucket: 'b', kind: 'vite', previous: null, warnings: [], assets: { total: 4, uploaded: 4, skipped: 0 }, files: { uploaded: 2 }, bytesUploaded: 875 };
-    expect(summarize('deploy', { ...base, unchanged: true, live: true, dryRun: false })).toMatch(/^Unchanged: r1 is live/);
-    expect(summarize('deploy', { ...base, unchanged: false, live: false, dryRun: true })).toMatch(/^Dry run for r1 \(nothing written\)/);
+  it('summarizes a deploy once, with true counts: asset bytes and release-file bytes apart, plurals right', () => {
+    const base = {
+      release: 'r1', bucket: 'b', kind: 'vite' as const, previous: 'r0', warnings: [], bytesUploaded: 875 + 321,
+      assets: { total: 4, uploaded: 1, skipped: 3, bytesUploaded: 875 }, files: { uploaded: 2, bytesUploaded: 321 },
+    };
+    expect(SPECS.deploy.render({ ...base, unchanged: true, live: true, dryRun: false })).toMatch(/^Unchanged: r1 is live/);
+    expect(SPECS.deploy.render({ ...base, unchanged: false, live: false, dryRun: true })).toMatch(/^Dry run for r1: nothing was written/);
+    const live = SPECS.deploy.render({ ...base, unchanged: false, live: true, dryRun: false });
+    expect(live).toBe(
+      'Deployed r1 to s3://b: live now. Uploaded\n' +
+        '  assets: 1 new asset (875 B), 3 of 4 assets already in the bucket\n' +
+        '  release files: 2 files (321 B)\n' +
+        '  previous: r0 (`shellfront rollback` brings it back)\n',
+    );
+    expect(SPECS.verify.render({ release: 'r1', bucket: 'b', live: true, complete: true, objects: 1 })).toBe('r1 (live) is complete: 1 object present\n');
   });
 });

@@ -4,6 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { nextManifest, validateReleaseRecord, type ReleaseRecord } from '../../contracts/release.ts';
 import { prune } from '../../cli/commands/prune.ts';
+import { SPECS } from '../../cli/specs.ts';
 import { rollback } from '../../cli/commands/rollback.ts';
 import { ConflictError, EXIT, IncompleteReleaseError, InputError } from '../../cli/errors.ts';
 import { body, s3Error } from './helpers.ts';
@@ -110,11 +111,9 @@ describe('prune keeps the rollback target (issue: prune --keep 1 --older-than 0 
   });
 
   it('--keep 0 still keeps the live release and the one rollback goes to, and the dry run says so', async () => {
-    const messages: string[] = [];
-    const reporter = { info: (text: string) => messages.push(text), warn() {}, progress() {}, endProgress() {} };
-    const result = await prune({ client, bucket: 'site', keep: 0, olderThanMs: 0, dryRun: true, reporter });
+    const result = await prune({ client, bucket: 'site', keep: 0, olderThanMs: 0, dryRun: true });
     expect(result).toMatchObject({ live: 'r3', kept: ['r3', 'r2'], deletedReleases: ['r1'], rollbackTarget: 'r2' });
-    expect(messages.join('\n')).toMatch(/afterwards `shellfront rollback` will go to r2/);
+    expect(SPECS.prune.render(result)).toMatch(/^Dry run: would delete 1 release, [\s\S]*afterwards `shellfront rollback` goes to r2/);
     expect(s3.commandCalls(DeleteObjectsCommand)).toHaveLength(0);
   });
 

@@ -93,7 +93,7 @@ describe('shellfront against s3rver', () => {
 
   it('redeploys an unchanged build uploading only the release files', async () => {
     const result = await deploy({ ...base(), dist: VITE_DIST, release: 'r3' });
-    expect(result.assets).toEqual({ total: 4, uploaded: 0, skipped: 4 });
+    expect(result.assets).toEqual({ total: 4, uploaded: 0, skipped: 4, bytesUploaded: 0 });
     expect(result.files.uploaded).toBe(2);
     expect(await liveId()).toBe('r3');
   });

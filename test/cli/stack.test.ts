@@ -50,3 +50,12 @@ describe('--stack', () => {
     await expect(bucketFromStack(client, 'site')).rejects.toThrow(/needs cloudformation:DescribeStacks/);
   });
 });
+
+describe('--stack when CloudFormation cannot be reached', () => {
+  it('exits 7 (network), not 6 (AWS refused)', async () => {
+    cfn.on(DescribeStacksCommand).rejects(Object.assign(new Error('getaddrinfo ENOTFOUND cloudformation.eu-west-1.amazonaws.com'), { code: 'ECONNREFUSED' }));
+    const error = await bucketFromStack(client, 'site').catch((caught: unknown) => caught);
+    expect((error as { exitCode: number }).exitCode).toBe(EXIT.transient);
+    expect((error as Error).message).toMatch(/Could not reach CloudFormation to read stack "site".*or pass --bucket/);
+  });
+});

@@ -1,0 +1,210 @@
+/**
+ * Every command, defined once: flags and help, options checked before any network call, the
+ * run (its module is loaded only when it runs), and how its result reads on a terminal.
+ */
+import { resolve } from 'node:path';
+import type { DeployOptions, DeployResult } from './commands/deploy.ts';
+import type { PruneResult } from './commands/prune.ts';
+import type { ReleasesResult } from './commands/releases.ts';
+import type { RollbackResult } from './commands/rollback.ts';
+import type { VerifyResult } from './commands/verify.ts';
+import { releaseIdProblem } from '../contracts/release.ts';
+import { UsageError } from './errors.ts';
+import { parseDuration, parseWholeNumber, readConfigFile, splitList } from './inputs.ts';
+import { readGitInfo } from './release-id.ts';
+import { count, formatBytes } from './report.ts';
+import type { CommandSpec, ParsedInput } from './spec.ts';
+
+export const DEFAULT_CONCURRENCY = 64;
+
+const text = (input: ParsedInput, flag: string) => input.values[flag] as string | undefined;
+const flag = (input: ParsedInput, name: string) => input.values[name] === true;
+const releaseFlag = { type: 'string', value: '<id>', help: 'a release id' } as const;
+
+/** A release id flag, checked before any network call (the commands check it again when called directly). */
+function releaseIdOption(input: ParsedInput, name: string): string | undefined {
+  const value = text(input, name);
+  const problem = value === undefined ? undefined : releaseIdProblem(value);
+  if (problem) throw new UsageError(`--${name} ${problem}`);
+  return value;
+}
+
+function noPositionals(input: ParsedInput, command: string): void {
+  if (input.positionals.length > 0) throw new UsageError(`${command} takes no positional arguments, got ${input.positionals.join(' ')}`);
+}
+
+type DeployInput = Omit<DeployOptions, 'client' | 'bucket' | 'reporter' | 'retry' | 'objectWriter'> & { concurrency: number };
+
+const deploy: CommandSpec<DeployInput, DeployResult> = {
+  name: 'deploy',
+  summary: 'upload a build as a new release and make it live',
+  positional: '<dist>',
+  description:
+    "Uploads a build as a new release and makes it live: missing hashed assets, the release's own\n" +
+    'files, the release record, a completeness check, then the live pointer (a conditional write).\n' +
+    'A build that references files it lacks is refused before anything is written (exit 5).',
+  flags: {
+    release: { type: 'string', value: '<id>', help: 'release id (default: UTC time + short git sha)' },
+    message: { type: 'string', short: 'm', value: '<text>', help: 'note shown by `shellfront releases`' },
+    config: { type: 'string', value: '<file.json>', help: "runtime config injected into the shell (default: keep the live one's; none: drop it)" },
+    'asset-dirs': {
+      type: 'string',
+      value: '<a/,b/>',
+      help: 'hashed asset folders (default by build: Vite assets/, CRA static/, Vue CLI js/ css/ img/ fonts/ media/);\neach needs a stack assetPathPatterns entry (static/ = /static/*)',
+    },
+    'git-sha': { type: 'string', value: '<sha>', help: 'the commit the build came from (default: GITHUB_SHA, else git in the build folder)' },
+    'git-ref': { type: 'string', value: '<ref>', help: "its branch or tag (default: GITHUB_REF_NAME, else the build folder's branch)" },
+    concurrency: { type: 'string', value: '<n>', help: `parallel uploads (default ${DEFAULT_CONCURRENCY})` },
+    'dry-run': { type: 'boolean', help: 'read the bucket and report what would be uploaded; write nothing' },
+  },
+  async options(input) {
+    if (input.positionals.length !== 1) {
+      throw new UsageError(
+        `deploy takes one build folder, e.g. \`shellfront deploy dist --bucket my-site\`, got ${input.positionals.length ? input.positionals.join(' ') : 'none'}`,
+      );
+    }
+    const dist = resolve(input.cwd, input.positionals[0] as string);
+    const configPath = text(input, 'config');
+    const assetDirs = splitList(text(input, 'asset-dirs'));
+    const message = text(input, 'message');
+    const release = releaseIdOption(input, 'release');
+    const git = await readGitInfo({
+      buildDir: dist,
+      env: input.env,
+      ...(text(input, 'git-sha') !== undefined ? { sha: text(input, 'git-sha') as string } : {}),
+      ...(text(input, 'git-ref') !== undefined ? { ref: text(input, 'git-ref') as string } : {}),
+    });
+    return {
+      dist,
+      concurrency: parseWholeNumber('concurrency', text(input, 'concurrency'), 1) ?? DEFAULT_CONCURRENCY,
+      ...(release !== undefined ? { release } : {}),
+      ...(message !== undefined ? { message } : {}),
+      ...(configPath !== undefined ? { config: configPath === 'none' ? null : await readConfigFile(resolve(input.cwd, configPath)) } : {}),
+      ...(assetDirs ? { assetDirs } : {}),
+      ...(git ? { git } : {}),
+      dryRun: flag(input, 'dry-run'),
+    };
+  },
+  sockets: (options) => options.concurrency,
+  async run(options, target) {
+    const { deploy: run } = await import('./commands/deploy.ts');
+    return run({ ...options, ...target });
+  },
+  render(r) {
+    if (r.unchanged) return `Unchanged: ${r.release} is live in s3://${r.bucket} with this exact build (complete); nothing was written\n`;
+    const head = r.dryRun ? `Dry run for ${r.release}: nothing was written; a deploy would upload` : `Deployed ${r.release} to s3://${r.bucket}: live now. Uploaded`;
+    return (
+      `${head}\n` +
+      `  assets: ${count(r.assets.uploaded, 'new asset')} (${formatBytes(r.assets.bytesUploaded)}), ${r.assets.skipped} of ${count(r.assets.total, 'asset')} already in the bucket\n` +
+      `  release files: ${count(r.files.uploaded, 'file')} (${formatBytes(r.files.bytesUploaded)})\n` +
+      (r.previous && !r.dryRun ? `  previous: ${r.previous} (\`shellfront rollback\` brings it back)\n` : '')
+    );
+  },
+};
+
+const rollback: CommandSpec<{ to?: string }, RollbackResult> = {
+  name: 'rollback',
+  summary: 'make the previous (or --to <id>) release live again',
+  description: 'Makes the previous live release (or --to <id>) live again after checking all its objects exist.',
+  flags: { to: { ...releaseFlag, help: 'the release to make live (default: the one live before, skipping pruned ones)' } },
+  options(input) {
+    noPositionals(input, 'rollback');
+    const to = releaseIdOption(input, 'to');
+    return to !== undefined ? { to } : {};
+  },
+  async run(options, target) {
+    const { rollback: run } = await import('./commands/rollback.ts');
+    return run({ ...options, ...target });
+  },
+  render: (r) =>
+    r.changed
+      ? `Rolled back s3://${r.bucket}: ${r.release} is live (was ${r.previous}; \`shellfront rollback --to ${r.previous}\` undoes this)\n`
+      : `${r.release} was already live; nothing was written\n`,
+};
+
+const releases: CommandSpec<{ limit?: number }, ReleasesResult> = {
+  name: 'releases',
+  summary: 'list releases and which one is live',
+  description: 'Lists releases, newest first: time, size, commit (and where it was read), message, and which one is live.',
+  flags: { limit: { type: 'string', value: '<n>', help: 'show at most n releases' } },
+  options(input) {
+    noPositionals(input, 'releases');
+    const limit = parseWholeNumber('limit', text(input, 'limit'), 1);
+    return limit !== undefined ? { limit } : {};
+  },
+  async run(options, target) {
+    const { releases: run } = await import('./commands/releases.ts');
+    return run({ ...options, ...target });
+  },
+  render(r) {
+    if (r.releases.length === 0) return `No releases in s3://${r.bucket}\n`;
+    const rows = r.releases.map((release) =>
+      [
+        release.live ? '*' : ' ',
+        release.id.padEnd(26),
+        (release.createdAt ?? '?').slice(0, 19).replace('T', ' ').padEnd(20),
+        (release.bytes === null ? 'unreadable' : formatBytes(release.bytes)).padStart(10),
+        (release.gitSha ? `${release.gitSha.slice(0, 7)}${release.gitSource ? ` (${release.gitSource})` : ''}` : '-').padEnd(9),
+        release.problem ?? release.message ?? '',
+      ].join(' '),
+    );
+    return `${rows.join('\n')}\n${r.live ? `* live: ${r.live}` : 'nothing is live'} (${count(r.total, 'release')})\n`;
+  },
+};
+
+const prune: CommandSpec<{ keep: number; olderThanMs?: number; dryRun: boolean; dropRollbackTarget: boolean }, PruneResult> = {
+  name: 'prune',
+  summary: 'delete old releases and unreferenced assets',
+  description:
+    "Keeps the <n> newest releases, plus the live one and the one `rollback` would go to; deletes the\n" +
+    'other releases, and assets no kept release uses once they are older than --older-than.',
+  flags: {
+    keep: { type: 'string', value: '<n>', help: 'how many of the newest releases to keep (0 or more; required)' },
+    'older-than': { type: 'string', value: '<d>', help: 'grace period for unreferenced assets (default 7d; units m h d w, or 0)' },
+    'dry-run': { type: 'boolean', help: 'report what would be deleted, delete nothing' },
+    'drop-rollback-target': { type: 'boolean', help: 'also allow deleting the release `rollback` would go to' },
+  },
+  options(input) {
+    noPositionals(input, 'prune');
+    const keep = parseWholeNumber('keep', text(input, 'keep'), 0);
+    if (keep === undefined) {
+      throw new UsageError('prune needs --keep <n>: how many of the newest releases to keep (the live one and the rollback target are always kept)');
+    }
+    const olderThanMs = parseDuration('older-than', text(input, 'older-than'));
+    return {
+      keep,
+      ...(olderThanMs !== undefined ? { olderThanMs } : {}),
+      dryRun: flag(input, 'dry-run'),
+      dropRollbackTarget: flag(input, 'drop-rollback-target'),
+    };
+  },
+  async run(options, target) {
+    const { prune: run } = await import('./commands/prune.ts');
+    return run({ ...options, ...target });
+  },
+  render: (r) =>
+    `${r.dryRun ? 'Dry run: would delete' : 'Deleted'} ${count(r.deletedReleases.length, 'release')}, ${count(r.deletedFiles, 'release file')}, ` +
+    `${count(r.deletedAssets, 'asset')} (${formatBytes(r.bytesFreed)}); kept ${r.kept.join(', ') || 'none'}` +
+    (r.assetsInGrace ? `; ${count(r.assetsInGrace, 'unreferenced asset')} still in the grace period` : '') +
+    `; afterwards \`shellfront rollback\` ${r.rollbackTarget ? `goes to ${r.rollbackTarget}` : 'has nothing to go to'}\n`,
+};
+
+const verify: CommandSpec<{ release?: string }, VerifyResult> = {
+  name: 'verify',
+  summary: 'check the live release is complete',
+  description: 'Checks that the live (or named) release is complete in the bucket, and that its index.html\nloads nothing the bucket lacks. Exit 5 when it is not.',
+  flags: { release: { ...releaseFlag, help: 'the release to check (default: the live one)' } },
+  options(input) {
+    noPositionals(input, 'verify');
+    const release = releaseIdOption(input, 'release');
+    return release !== undefined ? { release } : {};
+  },
+  async run(options, target) {
+    const { verify: run } = await import('./commands/verify.ts');
+    return run({ ...options, ...target });
+  },
+  render: (r) => `${r.release}${r.live ? ' (live)' : ''} is complete: ${count(r.objects, 'object')} present\n`,
+};
+
+export const SPECS = { deploy, releases, rollback, prune, verify } as const;
+export type CommandName = keyof typeof SPECS;
