@@ -15,6 +15,7 @@ import { readGitInfo } from './release-id.ts';
 import { count, formatBytes } from './report.ts';
 import type { CommandSpec, ParsedInput } from './spec.ts';
 
+/** Parallel uploads: S3 takes thousands of PUTs per second per prefix; each costs one round trip. */
 export const DEFAULT_CONCURRENCY = 64;
 
 const text = (input: ParsedInput, flag: string) => input.values[flag] as string | undefined;

@@ -27,10 +27,10 @@ import { readLive, readRecord, servableManifest, switchLive } from '../live.ts';
 import { planAssets, sameBuild } from '../plan.ts';
 import { checkReleaseId, defaultReleaseId, type GitInfo } from '../release-id.ts';
 import { count, silentReporter, type Reporter } from '../report.ts';
+import { DEFAULT_CONCURRENCY } from '../specs.ts';
 import type { RetryOptions } from '../retry.ts';
 import { uploadAll, type Upload } from '../upload.ts';
 
-export const DEFAULT_CONCURRENCY = 64;
 
 export interface DeployOptions {
   readonly client: S3Client;
