@@ -241,6 +241,19 @@ export const HSTS_MAX_AGE_SECONDS = 63_072_000; // two years, the preload list's
 export const REFERRER_POLICY = 'strict-origin-when-cross-origin';
 export const FRAME_OPTIONS = 'DENY';
 
+/** CloudFront's limit on one response-headers-policy CSP value. */
+export const MAX_CSP_LENGTH = 1783;
+
+/** Why `csp` cannot be the Content-Security-Policy (stack and local edge alike), or undefined. */
+export function cspProblem(csp: string): string | undefined {
+  // eslint-disable-next-line no-control-regex
+  if (csp.trim() === '' || /[\u0000-\u001f\u007f]/.test(csp)) {
+    return `must be one non-empty line of CSP directives, e.g. "default-src 'self'", got ${JSON.stringify(csp)}`;
+  }
+  if (csp.length > MAX_CSP_LENGTH) return `is ${csp.length} characters; CloudFront allows ${MAX_CSP_LENGTH}`;
+  return undefined;
+}
+
 /** The security headers every response gets, as lowercase name ⇒ value. */
 export function securityHeaders(options: { readonly csp?: string } = {}): Record<string, string> {
   return {

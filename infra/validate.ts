@@ -5,7 +5,7 @@
 import { RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import {
-  assetPatternProblem, behaviorTable, configProblem, DEFAULT_API_PATH_PATTERN, DEFAULT_ASSET_PATH_PATTERNS, DEFAULT_CSP, DEFAULT_EDGE_CONFIG,
+  assetPatternProblem, behaviorTable, configProblem, cspProblem, DEFAULT_API_PATH_PATTERN, DEFAULT_ASSET_PATH_PATTERNS, DEFAULT_CSP, DEFAULT_EDGE_CONFIG,
   pathPatternProblem, type Behavior, type ConfigName, type EdgeConfig,
 } from '../contracts/edge-config.ts';
 import type { CiRoleOptions, ShellfrontProps } from './props.ts';
@@ -17,8 +17,6 @@ export class ShellfrontConfigError extends Error {
 export const DEFAULT_ACCESS_LOG_RETENTION_DAYS = 90;
 export const DEFAULT_NONCURRENT_VERSION_DAYS = 30;
 export const DEFAULT_CI_REF = 'refs/heads/main';
-/** CloudFront's limit on one response-headers-policy CSP value. */
-export const MAX_CSP_LENGTH = 1783;
 
 export interface ResolvedProps {
   readonly edgeConfig: EdgeConfig;
@@ -155,13 +153,8 @@ export function resolveProps(props: ShellfrontProps): ResolvedProps {
 
   const contentSecurityPolicy = props.contentSecurityPolicy ?? DEFAULT_CSP;
   if (known(contentSecurityPolicy)) {
-    // eslint-disable-next-line no-control-regex
-    if (contentSecurityPolicy.trim() === '' || /[\u0000-\u001f\u007f]/.test(contentSecurityPolicy)) {
-      fail(`contentSecurityPolicy must be one non-empty line, got ${JSON.stringify(contentSecurityPolicy)}`);
-    }
-    if (contentSecurityPolicy.length > MAX_CSP_LENGTH) {
-      fail(`contentSecurityPolicy is ${contentSecurityPolicy.length} characters; CloudFront allows ${MAX_CSP_LENGTH}`);
-    }
+    const problem = cspProblem(contentSecurityPolicy);
+    if (problem) fail(`contentSecurityPolicy ${problem}`);
   }
 
   if (known(props.bucketName) && (!BUCKET_NAME.test(props.bucketName) || props.bucketName.includes('..'))) {

@@ -1,12 +1,11 @@
 /**
- * Deploying to the local S3 with the real CLI, run as a subprocess exactly as CI runs it, and
- * telling whether the live release already is a given build (so a second start redeploys
- * nothing).
+ * Deploying to the local S3 with the real CLI, run as a subprocess exactly as CI runs it. Whether
+ * the live release already is the build is the CLI's own decision (an identical build is a no-op,
+ * `"unchanged": true`), so a second start redeploys nothing by the same rule CI meets.
  */
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { MANIFEST_KEY, parseManifest, type Manifest } from '../contracts/release.ts';
 import { PROJECT_ROOT } from '../scripts/edge-bundle.ts';
 import { LOCAL_REGION, S3RVER_CREDENTIALS } from './s3-server.ts';
@@ -27,7 +26,7 @@ export function cliEnvironment(endpoint: string): Record<string, string> {
 /** The command a user runs to deploy another build to the local S3, env included. */
 export function deployCommandLine(endpoint: string, bucket: string, dist = '<dist>'): string {
   const env = Object.entries(cliEnvironment(endpoint)).map(([name, value]) => `${name}=${value}`).join(' ');
-  return `${env} npx shellfront deploy ${dist} --bucket ${bucket}`;
+  return `${env} npx --no-install shellfront deploy ${dist} --bucket ${bucket}`;
 }
 
 export interface CliResult {
@@ -38,14 +37,15 @@ export interface CliResult {
   readonly json?: Record<string, unknown>;
 }
 
-export class CliError extends Error {
-  override readonly name = 'CliError';
+/** The CLI subprocess exited non-zero (its own error, CliError in cli/errors.ts, is in `result.stderr`). */
+export class CliProcessError extends Error {
+  override readonly name = 'CliProcessError';
   constructor(readonly args: readonly string[], readonly result: CliResult) {
     super(`shellfront ${args.join(' ')} exited with code ${result.code}:\n${(result.stderr || result.stdout).trim()}`);
   }
 }
 
-/** Runs `node bin/shellfront.mjs <args>` against the local S3; rejects with a CliError on a non-zero exit. */
+/** Runs `node bin/shellfront.mjs <args>` against the local S3; rejects with a CliProcessError on a non-zero exit. */
 export function runCli(args: readonly string[], endpoint: string, options: { onStdout?: (line: string) => void } = {}): Promise<CliResult> {
   if (!existsSync(CLI_PATH)) return Promise.reject(new Error(`${CLI_PATH} does not exist yet: the deploy CLI is needed to deploy`));
   const child = spawn(process.execPath, [CLI_PATH, ...args], {
@@ -78,7 +78,7 @@ export function runCli(args: readonly string[], endpoint: string, options: { onS
       }
       const result: CliResult = { code: code ?? 1, stdout, stderr, ...(json ? { json } : {}) };
       if (result.code === 0) resolve(result);
-      else reject(new CliError(args, result));
+      else reject(new CliProcessError(args, result));
     });
   });
 }
@@ -91,33 +91,4 @@ export async function liveManifest(s3: S3Origin): Promise<Manifest | undefined> 
   if (response.status === 404) return undefined;
   if (response.status !== 200) throw new Error(`reading ${MANIFEST_KEY} from the local S3 answered ${response.status}`);
   return parseManifest(Buffer.concat(chunks).toString('utf8'));
-}
-
-function sha256(path: string): string {
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
-}
-
-/**
- * Whether `release` was deployed from exactly the build in `dist`: same index.html, every file
- * it lists present with the same bytes, and no other site file in the folder (build metadata
- * such as `.vite/` is not part of a release).
- */
-export function isSameBuild(manifest: Manifest | undefined, dist: string): boolean {
-  if (!manifest) return false;
-  const { release } = manifest;
-  const index = join(dist, 'index.html');
-  if (!existsSync(index) || readFileSync(index, 'utf8') !== release.shell) return false;
-  const listed = new Map([...release.assets, ...release.files].map((file) => [file.path, file.sha256]));
-  for (const entry of readdirSync(dist, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const path = relative(dist, join(entry.parentPath, entry.name)).split(sep).join('/');
-    const expected = listed.get(path);
-    if (expected === undefined) {
-      if (path === 'index.html' || path === MANIFEST_KEY || path.split('/').some((segment) => segment.startsWith('.'))) continue;
-      return false;
-    }
-    if (expected !== sha256(join(dist, path))) return false;
-    listed.delete(path);
-  }
-  return listed.size === 0;
 }

@@ -24,6 +24,8 @@ export interface RunningS3Server {
   readonly endpoint: string;
   readonly port: number;
   readonly process: ChildProcess;
+  /** Settles when the server's process exits, for whatever reason (a crash included). */
+  readonly exited: Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null }>;
   /** Stops the server and waits for its process to exit. */
   stop(): Promise<void>;
   /** Kills the server at once (SIGKILL), as a crash would. */
@@ -46,7 +48,9 @@ export async function startS3Server(options: S3ServerOptions): Promise<RunningS3
     env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --openssl-legacy-provider`.trim() },
     stdio: ['ignore', options.verbose ? 'inherit' : 'ignore', 'inherit', 'ipc'],
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (message: { port?: number; error?: string }) => {
       if (message.port) resolve(message.port);
@@ -59,6 +63,7 @@ export async function startS3Server(options: S3ServerOptions): Promise<RunningS3
     endpoint,
     port,
     process: child,
+    exited,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;

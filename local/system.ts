@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { behaviorTable, configHeaders, DEFAULT_EDGE_CONFIG, securityHeaders, type EdgeConfig } from '../contracts/edge-config.ts';
 import { PROJECT_ROOT } from '../scripts/edge-bundle.ts';
 import { startApiServer } from './api-server.ts';
-import { isSameBuild, liveManifest, runCli } from './deploy.ts';
+import { liveManifest, runCli } from './deploy.ts';
 import { startLocalEdge, type RunningEdge } from './edge-server.ts';
 import { ensureHandlerBundle, loadHandler } from './handler-bundle.ts';
 import { S3Origin } from './s3-origin.ts';
@@ -30,6 +30,8 @@ export interface LocalSystemOptions {
   readonly apiOrigin?: string;
   readonly s3Port: number;
   readonly manifestTtlSeconds: number;
+  /** Content-Security-Policy for every response. @default the stack's default (DEFAULT_CSP) */
+  readonly csp?: string;
   /** Progress lines (deploy output, what was built). */
   readonly log?: (line: string) => void;
   /** One line per request through the edge. */
@@ -87,16 +89,12 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     }
 
     const origin = new S3Origin({ endpoint: s3.endpoint, bucket: LOCAL_BUCKET, region: LOCAL_REGION, credentials: S3RVER_CREDENTIALS });
-    let manifest = await liveManifest(origin);
-    let deployed = false;
-    if (!isSameBuild(manifest, dist)) {
-      log(`deploying ${dist} with the shellfront CLI`);
-      await runCli(['deploy', dist, '--bucket', LOCAL_BUCKET, '--message', 'npm start'], s3.endpoint, {
-        onStdout: (line) => log(`  │ ${line}`),
-      });
-      manifest = await liveManifest(origin);
-      deployed = true;
-    }
+    // The CLI decides whether the build is already live (then it writes nothing), as it does in CI.
+    log(`deploying ${dist} with the shellfront CLI`);
+    const result = await runCli(['deploy', dist, '--bucket', LOCAL_BUCKET, '--message', 'npm start', '--json'], s3.endpoint);
+    const deployed = result.json?.unchanged !== true;
+    for (const line of result.stderr.trim().split('\n').filter(Boolean)) log(`  │ ${line}`);
+    const manifest = await liveManifest(origin);
     if (!manifest) throw new Error('the deploy finished but the local bucket has no manifest.json');
 
     const handler = await loadHandler(bundle.path, { endpoint: s3.endpoint, credentials: S3RVER_CREDENTIALS });
@@ -109,7 +107,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       apiOrigin: api.url,
       handler,
       customHeaders: configHeaders(config),
-      securityHeaders: securityHeaders(),
+      securityHeaders: securityHeaders(options.csp !== undefined ? { csp: options.csp } : {}),
       ...(options.requestLog ? { log: options.requestLog } : {}),
     });
     stops.push(() => edge.stop());

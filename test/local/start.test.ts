@@ -1,0 +1,82 @@
+/** `npm start` as a newcomer meets it: help, wrong flags, a port already taken, a bad --csp. */
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+
+function start(
+  args: string[],
+  env: Record<string, string> = {},
+  onStdout?: (text: string, data: string) => void,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const data = mkdtempSync(join(tmpdir(), 'shellfront-start-'));
+  const child = spawn(TSX, [join(ROOT, 'local', 'start.ts'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, SHELLFRONT_DATA: data, PORT: '0', API_PORT: '0', S3_PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk;
+    onStdout?.(stdout, data);
+  });
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+describe('npm start', () => {
+  it('--help prints the options and exits 0', async () => {
+    const result = await start(['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/--port <n>[\s\S]*--csp <policy>[\s\S]*--help/);
+    expect(result.stderr).not.toMatch(/ERR_PARSE_ARGS/);
+  });
+
+  it('an unknown flag says so, with the fix, and no stack trace', async () => {
+    const result = await start(['--bogus']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/npm start: Unknown option '--bogus'\nRun `npm start -- --help`/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses a --csp the stack would refuse', async () => {
+    const result = await start(['--csp', ' ']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--csp must be one non-empty line of CSP directives/);
+  });
+
+  it('a port already taken names the port and the flag that moves it', async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const result = await start(['--quiet'], { PORT: String(port) });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`port ${port} (the edge) is already taken, probably by another \`npm start\``);
+      expect(result.stderr).toMatch(/--port \/ PORT \(0 picks a free one\)/);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      blocker.close();
+    }
+  }, 60_000);
+
+  it('reports s3rver dying and stops, instead of answering 502 in silence', async () => {
+    let killed = false;
+    const result = await start(['--quiet'], {}, (text, data) => {
+      if (killed || !text.includes('Ctrl-C stops everything')) return;
+      killed = true;
+      // s3rver is the child whose arguments name this start's data folder.
+      spawn('pkill', ['-KILL', '-f', `s3rver-child.cjs.*${data}`]);
+    });
+    expect(killed).toBe(true);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/s3rver \(the local S3 at http:\/\/127\.0\.0\.1:\d+\) exited unexpectedly \(SIGKILL\)[\s\S]*Run `npm start` again/);
+  }, 60_000);
+});
