@@ -14,6 +14,32 @@ const server = new S3rver({
   vhostBuckets: false,
   configureBuckets: options.buckets.map((name) => ({ name })),
 });
+// S3 stores an object only once its whole body has arrived: a PUT cut mid-body (a deploy killed
+// while writing the live pointer) leaves the previous object as it was. s3rver writes into the
+// object's file as bytes arrive; buffer the body first so the local S3 keeps S3's promise.
+const putObject = server.store.putObject.bind(server.store);
+server.store.putObject = async (object) => {
+  const stream = object.content;
+  if (!stream || Buffer.isBuffer(stream) || typeof stream.on !== 'function') return putObject(object);
+  const declared = Number(stream.headers && stream.headers['content-length']);
+  object.content = await new Promise((resolve, reject) => {
+    const chunks = [];
+    let received = 0;
+    stream.on('data', (chunk) => {
+      chunks.push(chunk);
+      received += chunk.length;
+    });
+    stream.once('aborted', () => reject(new Error('request aborted before its body was complete: nothing stored')));
+    stream.once('error', reject);
+    stream.once('end', () => {
+      if (stream.complete === false || (Number.isFinite(declared) && received < declared)) {
+        reject(new Error(`body cut short (${received} of ${declared} bytes): nothing stored`));
+      } else resolve(Buffer.concat(chunks));
+    });
+  });
+  return putObject(object);
+};
+
 server.run().then(
   (address) => process.send({ port: address.port }),
   (error) => {
