@@ -12,6 +12,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream';
 import { matchBehavior, type Behavior } from '../contracts/edge-config.ts';
+import { checkPath } from '../lambda/core/path.ts';
 import { proxyToApi } from './api-proxy.ts';
 import { isCfResponse, originRequestEvent, type EdgeHandler } from './cloudfront-event.ts';
 import { viewerResponseFromLambda, withSecurityHeaders, type HeaderList } from './edge-response.ts';
@@ -100,10 +101,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: LocalE
       const value = req.headers[name];
       if (typeof value === 'string') conditional[name] = value;
     }
-    if (hasDotSegment(rawPath)) {
-      // S3 would look up the literal key (which does not exist); the local signer would resolve it.
-      sendText(res, 404, '404 Not Found: no such key', security);
-      return { status: 404, note: `${behavior.name}: dot segment` };
+    // The handler's own path check (one definition): a traversal, control character or bad
+    // encoding never reaches s3rver, which would resolve dot segments or fail with a 500.
+    const check = checkPath(rawPath);
+    if (!check.ok) {
+      sendText(res, 400, `400 Bad Request: ${check.problem}`, security);
+      return { status: 400, note: `${behavior.name}: ${check.problem}` };
     }
     const origin = await options.s3.get(rawPath, { method: s3Method, headers: conditional });
     streamOrigin(res, origin, security);
@@ -141,25 +144,14 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: LocalE
     sendText(res, 502, '502 Bad Gateway: the edge function returned a request without a valid uri (LambdaValidationError)', security);
     return { status: 502, note: `${behavior.name}: invalid handler request` };
   }
-  if (hasDotSegment(result.uri.split('?', 1)[0] as string)) {
-    sendText(res, 404, '404 Not Found: no such key', security);
-    return { status: 404, note: `${behavior.name}: dot segment in the handler's uri` };
+  const uriCheck = checkPath(result.uri.split('?', 1)[0] as string);
+  if (!uriCheck.ok) {
+    sendText(res, 502, `502 Bad Gateway: the edge function returned a uri that would leave its release (${uriCheck.problem})`, security);
+    return { status: 502, note: `${behavior.name}: unsafe handler uri` };
   }
   const origin = await options.s3.get(result.uri, { method: s3Method });
   streamOrigin(res, origin, security);
   return { status: origin.status, note: `${behavior.name}: s3 ${result.uri}` };
-}
-
-function hasDotSegment(path: string): boolean {
-  return path.split('/').some((segment) => {
-    let decoded = segment;
-    try {
-      decoded = decodeURIComponent(segment);
-    } catch {
-      return true;
-    }
-    return decoded === '.' || decoded === '..' || decoded.includes('/') || decoded.includes('\\');
-  });
 }
 
 /** The request listener of the local edge (exported so tests can mount it on their own server). */

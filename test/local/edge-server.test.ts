@@ -195,10 +195,17 @@ describe('default behavior (the handler)', () => {
     expect(response.status).toBe(200);
   });
 
-  it('never lets a dot segment on an asset path reach another S3 key', async () => {
-    for (const path of ['/assets/%2e%2e/assets/index-abc123.js', '/assets/x/%2E%2E/index-abc123.js', '/assets/..%2Findex-abc123.js']) {
+  it('refuses on asset paths what the handler refuses (dot segments, NUL and control characters, bad encoding): 400, never s3rver', async () => {
+    for (const path of [
+      '/assets/%2e%2e/assets/index-abc123.js',
+      '/assets/x/%2E%2E/index-abc123.js',
+      '/assets/..%2Findex-abc123.js',
+      '/assets/index-abc123.js%00',
+      '/assets/a%0Ab.js',
+      '/assets/%E0%A4%A.js',
+    ]) {
       const response = await rawGet(path);
-      expect(response.status, path).toBe(404);
+      expect(response.status, path).toBe(400);
       expect(response.body, path).not.toContain('console.log');
     }
     expect((await rawGet('/assets/index-abc123.js')).status).toBe(200);
