@@ -28,9 +28,12 @@ export type CacheLookup<T> =
 export const BACKOFF_BASE_MS = 1000;
 export const BACKOFF_MAX_MS = 30_000;
 
-/** Delay before the next attempt after `failures` consecutive failures: 1 s, 2 s, 4 s … 30 s. */
-export function backoffMs(failures: number): number {
-  return Math.min(BACKOFF_BASE_MS * 2 ** Math.max(0, failures - 1), BACKOFF_MAX_MS);
+/**
+ * Delay before the next attempt after `failures` consecutive failures: 1 s, 2 s, 4 s … 30 s, and
+ * never longer than the TTL, so after an outage a container is back within one TTL, as promised.
+ */
+export function backoffMs(failures: number, ttlMs: number = Number.POSITIVE_INFINITY): number {
+  return Math.min(BACKOFF_BASE_MS * 2 ** Math.max(0, failures - 1), BACKOFF_MAX_MS, Math.max(ttlMs, BACKOFF_BASE_MS));
 }
 
 export class ManifestGoneError extends Error {
@@ -110,7 +113,7 @@ export class ManifestCache<T> {
       }
     } catch (error) {
       this.failures += 1;
-      const delay = backoffMs(this.failures);
+      const delay = backoffMs(this.failures, settings.ttlMs);
       this.retryAt = now() + delay;
       const serving = this.entry ? 'stale' : this.absent ? 'absent' : 'none';
       this.log('error', 'error', started, cache, {

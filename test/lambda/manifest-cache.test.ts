@@ -175,6 +175,37 @@ describe('ManifestCache', () => {
 
 describe('backoffMs', () => {
   it('doubles from 1 s up to 30 s', () => {
-    expect([1, 2, 3, 4, 5, 6, 7, 50].map(backoffMs)).toEqual([1000, 2000, 4000, 8000, 16_000, 30_000, 30_000, 30_000]);
+    expect([1, 2, 3, 4, 5, 6, 7, 50].map((failures) => backoffMs(failures))).toEqual([1000, 2000, 4000, 8000, 16_000, 30_000, 30_000, 30_000]);
+  });
+
+  it('never waits longer than the TTL (at least 1 s), so a short TTL recovers within one TTL', () => {
+    expect([1, 2, 3, 6].map((failures) => backoffMs(failures, 2000))).toEqual([1000, 2000, 2000, 2000]);
+    expect(backoffMs(1, 500)).toBe(1000);
+  });
+
+  it('after a long S3 outage, a cache with a 2 s TTL serves the new release within one TTL of S3 coming back', async () => {
+    let up = false;
+    let release = 'r1';
+    const clock = manualClock();
+    const cache = new ManifestCache<string>({
+      fetch: async () => {
+        if (!up) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+        return { kind: 'body', text: release };
+      },
+      accept: (text) => text,
+      idOf: (id) => id,
+      now: clock.now,
+      log: () => {},
+    });
+    const settings = { ttlMs: 2000, timeoutMs: 1000 };
+    for (let second = 0; second < 120; second++) {
+      await cache.get(settings);
+      clock.advance(1000);
+    }
+    up = true;
+    release = 'r2';
+    const cameBack = clock.now();
+    while ((await cache.get(settings)).kind !== 'ready') clock.advance(100);
+    expect(clock.now() - cameBack).toBeLessThanOrEqual(2000);
   });
 });
