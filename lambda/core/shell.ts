@@ -5,10 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Manifest } from '../../contracts/release.ts';
-import { MAX_SHELL_BYTES, renderShell } from '../../contracts/shell.ts';
+import { renderedShellSizeProblem, renderShell } from '../../contracts/shell.ts';
 import { releaseFileUri } from './route.ts';
-
-export { MAX_SHELL_BYTES, RELEASE_META_NAME, renderShell, scriptSafeJson } from '../../contracts/shell.ts';
 
 export interface PreparedRelease {
   readonly id: string;
@@ -26,10 +24,8 @@ export interface PreparedRelease {
 export class ShellTooLargeError extends Error {
   override readonly name = 'ShellTooLargeError';
   readonly bytes: number;
-  constructor(id: string, bytes: number) {
-    super(
-      `release ${id}: the rendered shell is ${bytes} bytes; the limit is ${MAX_SHELL_BYTES} (Lambda@Edge generated responses must stay under 1 MB). Move inline data out of index.html or the release config.`,
-    );
+  constructor(id: string, bytes: number, problem: string) {
+    super(`release ${id}: ${problem}`);
     this.bytes = bytes;
   }
 }
@@ -38,7 +34,8 @@ export function prepareRelease(manifest: Manifest): PreparedRelease {
   const release = manifest.release;
   const shell = renderShell(release);
   const shellBytes = Buffer.byteLength(shell, 'utf8');
-  if (shellBytes > MAX_SHELL_BYTES) throw new ShellTooLargeError(release.id, shellBytes);
+  const problem = renderedShellSizeProblem(shellBytes);
+  if (problem) throw new ShellTooLargeError(release.id, shellBytes, problem);
   const digest = createHash('sha256').update(shell).digest('base64url').slice(0, 16);
   const fileUris = new Map<string, string>();
   for (const file of release.files) fileUris.set(file.path, releaseFileUri(release.id, file.path));

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { validateReleaseRecord } from '../../contracts/release.ts';
-import { MAX_SHELL_BYTES, renderShell, shellSizeProblem } from '../../contracts/shell.ts';
+import { SHELL_DATA_ELEMENT_ID, validateReleaseRecord } from '../../contracts/release.ts';
+import { headEndIndex, MAX_SHELL_BYTES, renderShell, scriptSafeJson, shellSizeProblem } from '../../contracts/shell.ts';
+import { makeRelease } from '../lambda/helpers.ts';
+
+function dataOf(html: string): unknown {
+  const match = new RegExp(`<script type="application/json" id="${SHELL_DATA_ELEMENT_ID}">(.*?)</script>`, 's').exec(html);
+  return match ? JSON.parse(match[1]!) : undefined;
+}
 
 const release = (shell: string, config?: Record<string, unknown>) =>
   validateReleaseRecord({
@@ -19,5 +25,62 @@ describe('shellSizeProblem', () => {
     expect(shellSizeProblem(release('<head></head>', { s: 'x'.repeat(room + 1) }))).toMatch(/is 983041 bytes; the limit is 983040/);
     // Three bytes a character in UTF-8: a third of the room in characters fits, a bit more does not.
     expect(shellSizeProblem(release('<head></head>', { s: '€'.repeat(Math.floor(room / 3) + 1) }))).toMatch(/the limit is 983040/);
+  });
+});
+
+describe('renderShell', () => {
+  it('inserts the release meta tag and the data block right before </head>', () => {
+    const html = renderShell(makeRelease({ id: 'r7', config: { apiBase: '/api' } }));
+    expect(html).toContain(
+      `<meta name="shellfront-release" content="r7"><script type="application/json" id="shellfront-data">{"release":"r7","config":{"apiBase":"/api"}}</script></head>`,
+    );
+    expect(dataOf(html)).toEqual({ release: 'r7', config: { apiBase: '/api' } });
+  });
+
+  it('injects an empty config when the release has none', () => {
+    const { config: _omit, ...rest } = makeRelease();
+    expect(dataOf(renderShell(rest))).toEqual({ release: 'r1', config: {} });
+  });
+
+  it('keeps config that tries to break out of the script tag inside it', () => {
+    const config = { evil: '</script><script>alert(1)</script>', amp: '&lt;', seps: '\u2028\u2029', comment: '<!--' };
+    const html = renderShell(makeRelease({ config }));
+    expect(html.match(/<\/script>/g)).toHaveLength(2); // the app's module script and the data block
+    expect(html).not.toContain('\u2028');
+    expect(dataOf(html)).toEqual({ release: 'r1', config });
+  });
+
+  it('escapes <, >, &, U+2028 and U+2029 in JSON', () => {
+    expect(scriptSafeJson({ a: '<>&\u2028\u2029' })).toBe('{"a":"\\u003c\\u003e\\u0026\\u2028\\u2029"}');
+  });
+
+  it('handles </HEAD> in any case, and shells without a head', () => {
+    expect(renderShell(makeRelease({ shell: '<HTML><HEAD></HEAD ><BODY></BODY></HTML>' }))).toMatch(/<\/script><\/HEAD >/);
+    expect(renderShell(makeRelease({ shell: '<html><body class="x">hi</body></html>' }))).toMatch(/<\/script><body class="x">/);
+    expect(renderShell(makeRelease({ shell: 'hello' }))).toMatch(/<\/script>hello$/);
+  });
+
+  it('inserts at the real end of the head, not at a </head> inside a comment, a script string, a title or a style', () => {
+    const shells = [
+      '<html><head><!-- old layout: </head><body> --><title>x</title></head><body></body></html>',
+      '<html><head><script>document.write("</head>")</script></head><body></body></html>',
+      '<html><head><SCRIPT type="module">const s = `</HEAD>`;</SCRIPT></head><body></body></html>',
+      '<html><head><title>Why </head> matters</title></head><body></body></html>',
+      '<html><head><style>/* </head> */ body{}</style></head><body></body></html>',
+      '<html><head><noscript><p>enable JS</p></noscript></head><body></body></html>',
+    ];
+    for (const shell of shells) {
+      const html = renderShell(makeRelease({ id: 'r9', shell }));
+      const at = html.indexOf('<meta name="shellfront-release"');
+      expect(html.slice(0, at), shell).toBe(shell.slice(0, shell.lastIndexOf('</head>')));
+      expect(dataOf(html), shell).toMatchObject({ release: 'r9' });
+    }
+  });
+
+  it('headEndIndex: the body start when there is no </head>, -1 for an unterminated comment or script', () => {
+    expect(headEndIndex('<head><meta charset="utf-8"><body>')).toBe(28);
+    expect(headEndIndex('<head><!-- never closed </head>')).toBe(-1);
+    expect(headEndIndex('<head><script>"</head>')).toBe(-1);
+    expect(headEndIndex('<head><scripts></head>')).toBe(15);
   });
 });
