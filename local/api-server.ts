@@ -44,10 +44,18 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, 'bad_path', `the path has malformed percent-encoding: ${JSON.stringify(segment)}`);
+  }
+}
+
 /** Routes one request; returns `[status, body]` or throws an HttpError. */
 async function route(runs: Run[], req: IncomingMessage, url: URL): Promise<[number, unknown]> {
   const method = req.method ?? 'GET';
-  const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  const parts = url.pathname.split('/').filter(Boolean).map(decodeSegment);
   if (parts[0] !== 'api') throw new HttpError(404, 'not_found', `no API route for ${url.pathname}`);
   const [, resource, id, sub, step] = parts;
   const allow = (...methods: string[]) => {

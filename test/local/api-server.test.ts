@@ -53,4 +53,12 @@ describe('sample API', () => {
     expect(result.status).toBe(400);
     expect(result.body.message).toContain('"Bad Name"');
   });
+
+  it('answers malformed percent-encoding with its documented JSON 400, not a 500', async () => {
+    for (const path of ['/api/%F4%90%80%80', '/api/runs/%E0%A4%A']) {
+      const result = await get(path);
+      expect(result.status, path).toBe(400);
+      expect(result.body, path).toMatchObject({ error: 'bad_path' });
+    }
+  });
 });
