@@ -3,7 +3,8 @@ import { createApp } from './create-app.ts';
 import { ShellfrontConfigError } from './validate.ts';
 
 try {
-  createApp().app.synth();
+  // No construct stack traces: the cdk CLI would print their source locations before each warning.
+  createApp({ stackTraces: false }).app.synth();
 } catch (error) {
   if (!(error instanceof ShellfrontConfigError)) throw error;
   // A settings mistake: the message says what and how to fix it; a stack trace would bury it.

@@ -5,7 +5,8 @@
 import { Annotations, App, type AppProps, Validations } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { CONTEXT_KEYS, readSettings, unknownContextKeys } from './settings.ts';
+import { CONTEXT_KEYS, inContextTerms, readSettings, unknownContextKeys } from './settings.ts';
+import { ShellfrontConfigError } from './validate.ts';
 import { ShellfrontStack } from './stack.ts';
 
 export interface CreateAppOptions extends AppProps {
@@ -20,14 +21,20 @@ export function createApp(options: CreateAppOptions = {}): { app: App; stack: Sh
   const app = new App(appProps);
   const context = app.node.getAllContext() as Record<string, unknown>;
   const settings = readSettings(context, env);
-  const stack = new ShellfrontStack(app, settings.stackName, {
-    env: { region: settings.region, ...(settings.account ? { account: settings.account } : {}) },
-    site: settings.site,
-    ...(settings.hostedZone ? { hostedZone: settings.hostedZone } : {}),
-    ...(edgeCode ? { edgeCode } : {}),
-  });
+  let stack: ShellfrontStack;
+  try {
+    stack = new ShellfrontStack(app, settings.stackName, {
+      env: { region: settings.region, ...(settings.account ? { account: settings.account } : {}) },
+      site: settings.site,
+      ...(settings.hostedZone ? { hostedZone: settings.hostedZone } : {}),
+      ...(edgeCode ? { edgeCode } : {}),
+    });
+  } catch (error) {
+    throw error instanceof ShellfrontConfigError ? inContextTerms(error, context) : error;
+  }
   for (const key of unknownContextKeys(context)) {
-    Annotations.of(stack).addWarningV2(
+    // On the site construct: a stack-level message makes the cdk CLI print the stack's source location first.
+    Annotations.of(stack.site).addWarningV2(
       `shellfront:unknownContext:${key}`,
       `context key ${JSON.stringify(key)} is not a shellfront setting (known: ${Object.keys(CONTEXT_KEYS).join(', ')})`,
     );

@@ -58,34 +58,67 @@ const ACCOUNT = /^\d{12}$/;
 const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 
 function fail(key: string, problem: string): never {
-  throw new ShellfrontConfigError(`context ${key}: ${problem}`);
+  throw new ShellfrontConfigError(`context ${key}: ${problem}`, key);
+}
+
+/** The context key behind a construct prop, when they are named apart. */
+const CONTEXT_KEY_OF_PROP: Readonly<Record<string, ContextKey>> = {
+  contentSecurityPolicy: 'csp',
+  'ciRole.repository': 'ciRepository',
+  'ciRole.ref': 'ciRef',
+  'ciRole.environment': 'ciEnvironment',
+  'ciRole.oidcProviderArn': 'ciOidcProviderArn',
+  'ciRole.allowPrune': 'ciAllowPrune',
+  hostedZone: 'hostedZoneId',
+  behaviors: 'assetPathPatterns',
+};
+
+/**
+ * A construct's refusal of a prop, reworded for someone who typed `-c key=value`: it names the
+ * context key and the value given. Errors about props the app did not set pass through.
+ */
+export function inContextTerms(error: ShellfrontConfigError, context: Record<string, unknown>): ShellfrontConfigError {
+  const prop = error.setting;
+  const key = CONTEXT_KEY_OF_PROP[prop] ?? (prop in CONTEXT_KEYS ? (prop as ContextKey) : undefined);
+  if (key === undefined || error.message.startsWith('context ')) return error;
+  const given = context[key];
+  const message = error.message.slice(error.message.indexOf(prop) + prop.length).replace(/^[\s:]+/, '');
+  const value = given === undefined ? '' : ` (-c ${key}=${typeof given === 'string' ? given : JSON.stringify(given)})`;
+  return new ShellfrontConfigError(`context ${key}${value}: ${message}`, key);
 }
 
 /** Reads and checks the app's context. `env` supplies CDK_DEFAULT_ACCOUNT. */
 export function readSettings(context: Record<string, unknown>, env: NodeJS.ProcessEnv = {}): AppSettings {
+  const empty = (key: ContextKey): never =>
+    fail(key, `is empty: give it a value (${CONTEXT_KEYS[key]}), or leave -c ${key} out to get the default`);
   const str = (key: ContextKey): string | undefined => {
     const value = context[key];
-    if (value === undefined || value === null || value === '') return undefined;
+    if (value === undefined || value === null) return undefined;
+    if (typeof value === 'string' && value.trim() === '') return empty(key);
     if (typeof value !== 'string') fail(key, `expected a string, got ${JSON.stringify(value)}`);
     return value.trim();
   };
   const num = (key: ContextKey): number | undefined => {
     const value = context[key];
-    if (value === undefined || value === '') return undefined;
-    const number = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
-    if (!Number.isInteger(number)) fail(key, `expected a whole number, got ${JSON.stringify(value)}`);
+    if (value === undefined) return undefined;
+    if (value === '') return empty(key);
+    // Negative and fractional numbers parse here; the prop's own check then states its range.
+    const number = typeof value === 'number' ? value : typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : NaN;
+    if (Number.isNaN(number)) fail(key, `expected a number, got ${JSON.stringify(value)}`);
     return number;
   };
   const bool = (key: ContextKey): boolean | undefined => {
     const value = context[key];
-    if (value === undefined || value === '') return undefined;
+    if (value === undefined) return undefined;
+    if (value === '') return empty(key);
     if (value === true || value === 'true') return true;
     if (value === false || value === 'false') return false;
     return fail(key, `expected true or false, got ${JSON.stringify(value)}`);
   };
   const list = (key: ContextKey): string[] | undefined => {
     const value = context[key];
-    if (value === undefined || value === '') return undefined;
+    if (value === undefined) return undefined;
+    if (value === '') return empty(key);
     const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : fail(key, `expected a comma-separated list, got ${JSON.stringify(value)}`);
     return items.map((item) => (typeof item === 'string' ? item.trim() : fail(key, `expected strings, got ${JSON.stringify(item)}`))).filter(Boolean);
   };

@@ -49,7 +49,11 @@ export class Shellfront extends Construct {
           '(the shellfront app: -c region=eu-west-1)',
       );
     }
-    this.settings = resolveProps(props);
+    try {
+      this.settings = resolveProps(props);
+    } catch (error) {
+      throw error instanceof ShellfrontConfigError ? error.at(this.node.path) : error;
+    }
     if (!this.settings.apiDomain) {
       Annotations.of(this).addWarningV2(
         'shellfront:noApiDomain',

@@ -10,8 +10,31 @@ import {
 } from '../contracts/edge-config.ts';
 import type { CiRoleOptions, ShellfrontProps } from './props.ts';
 
+/**
+ * A prop (or, from the app, a context key) that cannot make a working stack. Like aws-cdk-lib's
+ * ValidationError it carries a stable code and, once the construct knows it, its path; `setting`
+ * is the prop the message starts with, so the app can name the context key the user typed.
+ */
 export class ShellfrontConfigError extends Error {
   override readonly name = 'ShellfrontConfigError';
+  /** Stable for tooling and tests; the message may be reworded. */
+  readonly code = 'ShellfrontInvalidSetting';
+  /** The construct path, when the error was raised inside a construct. */
+  readonly constructPath: string | undefined;
+  constructor(
+    message: string,
+    /** The prop or context key at fault, e.g. `ciRole.repository` or `shellCdnSeconds`. */
+    readonly setting: string = message.split(/[\s:]/, 1)[0] ?? '',
+    constructPath?: string,
+  ) {
+    super(constructPath ? `${constructPath}: ${message}` : message);
+    this.constructPath = constructPath;
+  }
+
+  /** The same error, located at `path` (the Shellfront construct's). */
+  at(path: string): ShellfrontConfigError {
+    return this.constructPath ? this : new ShellfrontConfigError(this.message, this.setting, path);
+  }
 }
 
 export const DEFAULT_ACCESS_LOG_RETENTION_DAYS = 90;

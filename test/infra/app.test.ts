@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../scripts/edge-bundle.ts';
 import { Shellfront } from '../../infra/shellfront.ts';
+import { ShellfrontConfigError } from '../../infra/validate.ts';
 import { buildApp, newApp, STACK_TIMEOUT } from './helpers.ts';
 
 const outdirs: string[] = [];
@@ -42,7 +43,7 @@ describe('npx cdk synth', () => {
   it('reports a settings mistake in one line, with the fix, and exits non-zero', () => {
     const run = cdkSynth('-c', 'certificateArn=arn:aws:acm:eu-west-1:123456789012:certificate/abc', '-c', 'domainNames=www.example.com');
     expect(run.status).not.toBe(0);
-    expect(run.stderr).toMatch(/shellfront: certificateArn must be in us-east-1 .* got one in eu-west-1/);
+    expect(run.stderr).toMatch(/shellfront: context certificateArn \(-c certificateArn=arn:aws:acm:eu-west-1:[^)]*\): must be in us-east-1 .* got one in eu-west-1/);
     expect(run.stderr).not.toMatch(/at readSettings|at resolveProps/);
   }, 120_000);
 });
@@ -88,9 +89,26 @@ describe('cdk-nag (AwsSolutions)', () => {
     expect(acknowledged({ accessLogs: 'false' }).has('AwsSolutions-CFR3')).toBe(true);
   }, STACK_TIMEOUT);
 
+  it('names the context key the user typed, its value and the rule, not the construct prop', () => {
+    const refusal = (context: Record<string, string>) => {
+      try {
+        buildApp(context);
+      } catch (error) {
+        expect(error).toBeInstanceOf(ShellfrontConfigError);
+        expect((error as ShellfrontConfigError).code).toBe('ShellfrontInvalidSetting');
+        return (error as Error).message;
+      }
+      throw new Error(`expected ${JSON.stringify(context)} to be refused`);
+    };
+    expect(refusal({ shellCdnSeconds: '-1' })).toBe('context shellCdnSeconds (-c shellCdnSeconds=-1): must be a whole number from 0 to 3600, got -1');
+    expect(refusal({ ciRepository: 'nope' })).toMatch(/^context ciRepository \(-c ciRepository=nope\): must be "owner\/name"/);
+    expect(refusal({ csp: 'x'.repeat(2000) })).toMatch(/^context csp \(-c csp=x+\): is 2000 characters; CloudFront allows 1783$/);
+    expect(refusal({ assetPathPatterns: '/assets' })).toMatch(/^context assetPathPatterns \(-c assetPathPatterns=\/assets\): .*"\/assets\/\*"/);
+  }, STACK_TIMEOUT);
+
   it('warns about context keys that are not settings (typos)', () => {
     const { stack } = buildApp({ apiDomian: 'api.example.com' });
-    Annotations.fromStack(stack).hasWarning('/Shellfront', Match.stringLikeRegexp('"apiDomian" is not a shellfront setting'));
+    Annotations.fromStack(stack).hasWarning('/Shellfront/Site', Match.stringLikeRegexp('"apiDomian" is not a shellfront setting'));
   }, STACK_TIMEOUT);
 });
 

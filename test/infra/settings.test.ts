@@ -48,7 +48,9 @@ describe('readSettings', () => {
   });
 
   it('refuses values of the wrong shape, naming the key', () => {
-    expect(refused({ manifestTtlSeconds: 'soon' })).toBe('context manifestTtlSeconds: expected a whole number, got "soon"');
+    expect(refused({ manifestTtlSeconds: 'soon' })).toBe('context manifestTtlSeconds: expected a number, got "soon"');
+    expect(refused({ csp: '' })).toMatch(/^context csp: is empty: give it a value .*or leave -c csp out to get the default/);
+    expect(refused({ apiDomain: ' ' })).toMatch(/^context apiDomain: is empty/);
     expect(refused({ accessLogs: 'yes' })).toMatch(/context accessLogs: expected true or false/);
     expect(refused({ priceClass: 'cheap' })).toMatch(/expected 100, 200 or All/);
     expect(refused({ stackName: '1-stack' })).toMatch(/context stackName/);
