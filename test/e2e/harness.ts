@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { runCli } from '../../local/deploy.ts';
 import { PROJECT_ROOT } from '../../scripts/edge-bundle.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -47,6 +48,7 @@ export interface LocalState {
   readonly api: string;
   readonly s3: string;
   readonly bucket: string;
+  /** The live release when the system was ready (asked of the CLI: local.json does not keep it). */
   readonly release: string;
 }
 
@@ -75,8 +77,10 @@ export async function startLocal(dataDir: string, args: readonly string[], timeo
   for (;;) {
     if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode} before it was ready:\n${output}`);
     if (existsSync(stateFile)) {
-      const state = JSON.parse(readFileSync(stateFile, 'utf8')) as LocalState;
-      if (state.pid === child.pid) {
+      const written = JSON.parse(readFileSync(stateFile, 'utf8')) as Omit<LocalState, 'release'>;
+      if (written.pid === child.pid) {
+        const releases = await runCli(['releases', '--bucket', written.bucket, '--json'], written.s3);
+        const state: LocalState = { ...written, release: String(releases.json?.live) };
         return {
           state,
           process: child,

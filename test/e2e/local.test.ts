@@ -1,13 +1,13 @@
 // `npm start` proven in a real browser: the whole system (s3rver, the real CLI deploy, the
 // sample API, the local edge running the built handler) started as its own process on free
 // ports, driven by Debian's chromium.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ASSET_CACHE_CONTROL } from '../../contracts/release.ts';
-import { runCli } from '../../local/deploy.ts';
+import { CliProcessError, runCli } from '../../local/deploy.ts';
 import { PROJECT_ROOT } from '../../scripts/edge-bundle.ts';
 import { buildExample, launchBrowser, startLocal, waitFor, type StartedLocal } from './harness.ts';
 
@@ -156,6 +156,28 @@ describe('npm start in a browser', () => {
     expect(rolledBack.json?.release).toBe(firstRelease);
     const seen = await waitFor(async () => ((await liveReleaseInNewPage()) === firstRelease ? true : undefined), TTL_SECONDS * 1000 + 8000, 'the rollback');
     console.log(`rollback visible ${seen.ms} ms after the command finished`);
+  });
+
+  it('refuses a broken build (index.html names a script it lacks): nothing changes, the live site keeps working', async () => {
+    const broken = join(dir, 'dist-broken');
+    cpSync(distB(), broken, { recursive: true });
+    // The day-one report: a script the build does not have (and no earlier deploy uploaded).
+    const shell = readFileSync(join(broken, 'index.html'), 'utf8');
+    writeFileSync(join(broken, 'index.html'), shell.replace(/\/assets\/index-[^"]+\.js/, '/assets/index-DEADBEEF.js'));
+    const entry = 'index-DEADBEEF.js';
+    const refused = await runCli(['deploy', broken, '--bucket', local.state.bucket, '--json'], local.state.s3).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(CliProcessError);
+    const result = (refused as CliProcessError).result;
+    expect(result.code).toBe(5);
+    expect(result.stderr).toContain(`assets/${entry}`);
+    expect(result.stderr).toMatch(/Nothing was uploaded/);
+    // Past a TTL, the browser still gets the release that was live, whole.
+    await new Promise((resolve) => setTimeout(resolve, TTL_SECONDS * 1000 + 500));
+    const { page, errors } = await openPage('/runs');
+    expect(await releaseShown(page)).toBe(firstRelease);
+    await expect.poll(() => page.locator('[data-test=runs] tbody tr').count()).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await page.close();
   });
 
   it('keeps a screenshot of the app', async () => {
