@@ -11,6 +11,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { CACHE_SECONDS, configHeaders, DEFAULT_ROOT_OBJECT, type Behavior, type CachePolicyName } from '../contracts/edge-config.ts';
+import { accountUniqueName } from './names.ts';
 import { createResponseHeadersPolicy } from './response-headers.ts';
 import type { ResolvedProps } from './validate.ts';
 
@@ -28,6 +29,7 @@ function createCachePolicies(scope: Construct): Record<CachePolicyName, cloudfro
   return {
     // The function sets Cache-Control (s-maxage = shellCdnSeconds); min TTL 0 lets it say "don't".
     shell: new cloudfront.CachePolicy(scope, 'ShellCachePolicy', {
+      cachePolicyName: accountUniqueName(scope, 128, 'ShellCachePolicy'),
       comment: 'shellfront shell: honours the origin Cache-Control; path-only cache key',
       minTtl: Duration.seconds(0),
       defaultTtl: Duration.seconds(0),
@@ -38,6 +40,7 @@ function createCachePolicies(scope: Construct): Record<CachePolicyName, cloudfro
       ...compressed,
     }),
     'immutable-assets': new cloudfront.CachePolicy(scope, 'AssetCachePolicy', {
+      cachePolicyName: accountUniqueName(scope, 128, 'AssetCachePolicy'),
       comment: 'shellfront hashed assets: immutable, a year',
       minTtl: Duration.seconds(0),
       defaultTtl: Duration.seconds(CACHE_SECONDS.immutableAssets),
@@ -60,6 +63,11 @@ export class SiteDistribution extends Construct {
     const cachePolicies = createCachePolicies(this);
     const responseHeadersPolicy = createResponseHeadersPolicy(this, 'SecurityHeaders', settings.contentSecurityPolicy);
     const bucketOrigin = origins.S3BucketOrigin.withOriginAccessControl(props.bucket, {
+      // OAC names are unique per account: the region keeps two regions' stacks apart.
+      originAccessControl: new cloudfront.S3OriginAccessControl(this, 'OriginAccessControl', {
+        originAccessControlName: accountUniqueName(this, 64, 'oac'),
+        description: 'shellfront: CloudFront reads the site bucket (SigV4)',
+      }),
       // LIST: a missing key is a 404 from S3, not a 403.
       originAccessLevels: [cloudfront.AccessLevel.READ, cloudfront.AccessLevel.LIST],
       customHeaders: configHeaders(settings.edgeConfig),

@@ -7,6 +7,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import type { Construct } from 'constructs';
 import { securityHeaders } from '../contracts/edge-config.ts';
+import { accountUniqueName } from './names.ts';
 
 function enumValue<T extends string>(values: Record<string, T>, value: string, header: string): T {
   const found = Object.values(values).find((v) => v.toLowerCase() === value.toLowerCase());
@@ -56,6 +57,8 @@ export function securityHeadersBehavior(csp: string): cloudfront.ResponseSecurit
 
 export function createResponseHeadersPolicy(scope: Construct, id: string, csp: string): cloudfront.ResponseHeadersPolicy {
   return new cloudfront.ResponseHeadersPolicy(scope, id, {
+    // Response headers policy names are unique per account, in every region: add the region.
+    responseHeadersPolicyName: accountUniqueName(scope, 128, id),
     comment: 'shellfront: HSTS, nosniff, frame options, referrer policy, CSP',
     securityHeadersBehavior: securityHeadersBehavior(csp),
   });

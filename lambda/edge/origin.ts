@@ -16,6 +16,7 @@ export interface OriginInfo extends BucketAddress {
 }
 
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
 /** `<bucket>.s3.amazonaws.com`: the legacy global endpoint, us-east-1. */
 const GLOBAL = /^(.+)\.s3\.amazonaws\.com$/;
 /** `<bucket>.s3.<region>.amazonaws.com` (also `s3-<region>`, `s3.dualstack.<region>`, `.com.cn`). */
@@ -45,5 +46,9 @@ export function originOf(request: CloudFrontRequest): OriginInfo | undefined {
   if (!origin?.domainName) return undefined;
   const address = parseS3Domain(origin.domainName);
   if (!address) return undefined;
-  return { ...address, domainName: origin.domainName, header: headerReader(origin.customHeaders) };
+  // CloudFront names the S3 origin's region in the event (origin.s3.region); prefer it to what the
+  // domain implies: the legacy global endpoint (<bucket>.s3.amazonaws.com) says nothing of it.
+  const named = request.origin?.s3?.region;
+  const region = named && REGION.test(named) ? named : address.region;
+  return { ...address, region, domainName: origin.domainName, header: headerReader(origin.customHeaders) };
 }

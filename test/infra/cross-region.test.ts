@@ -74,3 +74,37 @@ it('uses a given bucket name on both sides', () => {
   const s3 = policyStatements(edge).map((s) => s.statement).find((s) => s.Action === 's3:GetObject');
   expect(s3?.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::acme-storefront-site/manifest.json']] });
 }, STACK_TIMEOUT);
+
+describe('account-unique names across regions', () => {
+  /** Every name CloudFormation must find free in the account: CloudFront's and Lambda's. */
+  const NAMED: Record<string, string> = {
+    'AWS::CloudFront::ResponseHeadersPolicy': 'ResponseHeadersPolicyConfig.Name',
+    'AWS::CloudFront::OriginAccessControl': 'OriginAccessControlConfig.Name',
+    'AWS::CloudFront::CachePolicy': 'CachePolicyConfig.Name',
+    'AWS::Lambda::Function': 'FunctionName',
+  };
+  function names(region: string): string[] {
+    const built = buildApp({ region, apiDomain: 'api.example.com' });
+    const found: string[] = [];
+    for (const child of built.app.node.children) {
+      if (!(child instanceof Stack)) continue;
+      for (const [type, path] of Object.entries(NAMED)) {
+        for (const resource of Object.values(Template.fromStack(child).findResources(type))) {
+          const name = path.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown>)?.[key], resource.Properties);
+          // Unnamed resources (CDK's own helpers) get a CloudFormation-generated, unique name.
+          if (name !== undefined) found.push(`${type} ${typeof name === 'string' ? name : JSON.stringify(name)}`);
+        }
+      }
+    }
+    return found.sort();
+  }
+
+  it('the default stack synthesized for us-east-1 and for eu-west-1 shares no such name', () => {
+    const east = names('us-east-1');
+    const west = names('eu-west-1');
+    expect(east.length).toBeGreaterThanOrEqual(4);
+    expect(west.length).toBe(east.length);
+    for (const name of east) expect(name).toMatch(/-us-east-1"?$/);
+    expect(east.filter((name) => west.includes(name))).toEqual([]);
+  }, STACK_TIMEOUT * 2);
+});

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CONFIG_HEADERS } from '../../contracts/edge-config.ts';
 import { displayName, toCloudFrontResponse } from '../../lambda/edge/adapter.ts';
 import { createEdgeHandler } from '../../lambda/edge/handler.ts';
-import { parseS3Domain } from '../../lambda/edge/origin.ts';
+import { originOf, parseS3Domain } from '../../lambda/edge/origin.ts';
 import { DISALLOWED_HEADERS, headerAllowed, READ_ONLY_ORIGIN_REQUEST_HEADERS } from '../../lambda/edge/response-rules.ts';
 import type { CloudFrontRequest, CloudFrontResultResponse } from '../../lambda/edge/types.ts';
 import { capturingLogger, customEvent, fakeS3, makeManifest, manualClock, s3Event } from './helpers.ts';
@@ -185,6 +185,18 @@ describe('parseS3Domain', () => {
       expect(parseS3Domain(domain)).toBeUndefined();
     },
   );
+});
+
+describe('originOf', () => {
+  const request = (domainName: string, region?: string) =>
+    ({ uri: '/', method: 'GET', querystring: '', headers: {}, clientIp: '203.0.113.1', origin: { s3: { domainName, region, authMethod: 'origin-access-identity', path: '', customHeaders: {} } } }) as unknown as CloudFrontRequest;
+
+  it('prefers the region CloudFront names in the event (the global endpoint says nothing of it)', () => {
+    expect(originOf(request('site.s3.amazonaws.com', 'eu-west-1'))).toMatchObject({ bucket: 'site', region: 'eu-west-1' });
+    expect(originOf(request('site.s3.amazonaws.com'))).toMatchObject({ region: 'us-east-1' });
+    expect(originOf(request('site.s3.ap-southeast-2.amazonaws.com', 'ap-southeast-2'))).toMatchObject({ region: 'ap-southeast-2' });
+    expect(originOf(request('site.s3.amazonaws.com', 'not a region'))).toMatchObject({ region: 'us-east-1' });
+  });
 });
 
 describe('response rules', () => {
