@@ -30,7 +30,14 @@ export const DEFAULT_EDGE_CONFIG: EdgeConfig = {
   manifestKey: 'manifest.json',
   manifestTtlSeconds: 60,
   shellCdnSeconds: 10,
-  fetchTimeoutMs: 1000,
+  /**
+   * A cold GET from a distant regional edge cache to the bucket's region (say ap-southeast-2 to
+   * eu-west-1, ~280 ms round trip) costs DNS + TCP + TLS + the request: about four round trips,
+   * ~1.1 s before S3's own time. 3 s leaves room for that and a slow S3 answer; warm containers
+   * reuse their connection (lambda/http-get.ts) and need one round trip. The function's timeout
+   * follows (infra/edge-function.ts edgeTimeoutSeconds: 5 s).
+   */
+  fetchTimeoutMs: 3000,
 };
 
 /** Inclusive ranges for the numeric settings, checked by the stack at synth and the handler at run. */
