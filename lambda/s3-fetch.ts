@@ -102,6 +102,15 @@ export class S3ObjectReader {
     if (status === 200) return { kind: 'body', text: body, ...(headers.etag ? { etag: headers.etag } : {}) };
     const code = errorCode(body) ?? `Http${status}`;
     if (status === 404 && (code === 'NoSuchKey' || code === 'Http404')) return { kind: 'missing' };
+    if (status === 403) {
+      // A misconfiguration, not an outage: name what the function's role is missing.
+      throw new S3RequestError(
+        `S3 answered 403 ${code}: the function's role needs s3:GetObject on this key and s3:ListBucket on the bucket ` +
+          '(without ListBucket S3 answers 403, not 404, for a key that does not exist yet); the stack grants both',
+        code,
+        status,
+      );
+    }
     throw new S3RequestError(`S3 answered ${status} ${code}`, code, status);
   }
 }

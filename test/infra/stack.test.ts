@@ -112,9 +112,13 @@ describe('edge function', () => {
     expect(principals.sort()).toEqual(['edgelambda.amazonaws.com', 'lambda.amazonaws.com']);
   });
 
-  it('may read manifest.json and write its own logs, nothing else', () => {
+  it('may read manifest.json, list only its key (so a missing one is a 404, not a 403) and write its own logs, nothing else', () => {
     const statements = policyStatements(template).map((s) => s.statement);
-    const s3 = statements.filter((s) => asArray(s.Action).some((a: string) => a.startsWith('s3:')));
+    const list = statements.filter((s) => s.Action === 's3:ListBucket');
+    expect(list).toHaveLength(1);
+    expect(list[0]!.Condition).toEqual({ StringEqualsIfExists: { 's3:prefix': [MANIFEST_KEY] } });
+    expect(JSON.stringify(list[0]!.Resource)).not.toContain('/');
+    const s3 = statements.filter((s) => s !== list[0] && asArray(s.Action).some((a: string) => a.startsWith('s3:')));
     expect(s3).toHaveLength(1);
     expect(s3[0]!.Action).toBe('s3:GetObject');
     const resource = JSON.stringify(s3[0]!.Resource);
@@ -122,7 +126,7 @@ describe('edge function', () => {
     const siteBucket = Object.keys(template.findResources('AWS::S3::Bucket', { Properties: { VersioningConfiguration: { Status: 'Enabled' } } }))[0];
     expect(resource).toContain(`{"Ref":"${siteBucket}"}`);
 
-    const logs = statements.filter((s) => s !== s3[0]);
+    const logs = statements.filter((s) => s !== s3[0] && s !== list[0]);
     expect(logs).toHaveLength(1);
     expect(logs[0]!.Action).toEqual(['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents']);
     for (const arn of asArray(logs[0]!.Resource).map((r) => JSON.stringify(r))) {

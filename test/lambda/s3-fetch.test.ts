@@ -84,6 +84,13 @@ describe('S3ObjectReader', () => {
     await expect(reader(get).manifestFetcher('m.json')({ timeoutMs: 1000 })).rejects.toMatchObject({ name: 'S3RequestError', code, status });
   });
 
+  it('says which permissions a 403 on the manifest means are missing (a misconfiguration, not an outage)', async () => {
+    const { get } = recordingGet(() => new Response('<Error><Code>AccessDenied</Code></Error>', { status: 403 }));
+    await expect(reader(get).manifestFetcher('m.json')({ timeoutMs: 1000 })).rejects.toThrow(
+      /403 AccessDenied: the function's role needs s3:GetObject on this key and s3:ListBucket on the bucket/,
+    );
+  });
+
   it('reports a body over 5 MB as TooLarge', async () => {
     const { get } = recordingGet(() => new Response('{}', { status: 200, headers: { 'content-length': String(6 * 1024 * 1024) } }));
     await expect(reader(get).manifestFetcher('m.json')({ timeoutMs: 1000 })).rejects.toMatchObject({ code: 'TooLarge' });
