@@ -138,6 +138,21 @@ export interface Behavior {
  */
 export const DEFAULT_ROOT_OBJECT = 'index.html';
 
+/**
+ * How long CloudFront keeps each error status the function answers (its Error Caching Minimum
+ * TTL), with no response page: nothing may turn into index.html. CloudFront honours the origin's
+ * `no-store` only for 404, 410, 414 and 501 and otherwise caches errors for this TTL (10 s by
+ * default); with `s-maxage` it keeps the larger of the two.
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/custom-error-pages-expiration.html
+ * - 400 (a hostile or malformed path): the same URL always gets it; keep it 5 min, fuzzers pay.
+ * - 404: the function's `s-maxage` (the shell's CDN time) decides, so a file a new release adds
+ *   is visible within TTL + shell CDN time, like the shell itself.
+ * - 405 and 503 ("no release yet", S3 unreachable before any manifest loaded): never kept, so the
+ *   first deploy and a recovery show at once (the function answers from memory; S3 is protected
+ *   by its single-flight GET and backoff, not by CloudFront).
+ */
+export const ERROR_CACHING_SECONDS: Readonly<Record<400 | 404 | 405 | 503, number>> = { 400: 300, 404: 0, 405: 0, 503: 0 };
+
 export const DEFAULT_API_PATH_PATTERN = '/api/*';
 export const DEFAULT_ASSET_PATH_PATTERNS: readonly string[] = ['/assets/*'];
 

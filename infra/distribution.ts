@@ -1,7 +1,8 @@
 /**
  * The CloudFront distribution, built from the behavior table in contracts/edge-config.ts:
  * each behavior's origin, function and named cache policy are mapped to CloudFront here.
- * Deliberately no `errorResponses`: turning 403/404 into index.html is the bug shellfront replaces.
+ * Error responses set only how long CloudFront keeps each error (ERROR_CACHING_SECONDS), never a
+ * response page: turning 403/404 into index.html is the bug shellfront replaces.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
@@ -10,7 +11,7 @@ import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { CACHE_SECONDS, configHeaders, DEFAULT_ROOT_OBJECT, type Behavior, type CachePolicyName } from '../contracts/edge-config.ts';
+import { CACHE_SECONDS, configHeaders, DEFAULT_ROOT_OBJECT, ERROR_CACHING_SECONDS, type Behavior, type CachePolicyName } from '../contracts/edge-config.ts';
 import { accountUniqueName } from './names.ts';
 import { createResponseHeadersPolicy } from './response-headers.ts';
 import type { ResolvedProps } from './validate.ts';
@@ -127,6 +128,11 @@ export class SiteDistribution extends Construct {
         }
         : {}),
       ...(props.logBucket ? { enableLogging: true, logBucket: props.logBucket, logFilePrefix: 'cloudfront/' } : {}),
+      // Only how long each error is kept; no response page (that is the index.html-on-404 bug).
+      errorResponses: Object.entries(ERROR_CACHING_SECONDS).map(([status, seconds]) => ({
+        httpStatus: Number(status),
+        ttl: Duration.seconds(seconds),
+      })),
     });
   }
 }

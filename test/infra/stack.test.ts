@@ -217,7 +217,17 @@ describe('distribution', () => {
 
   it('speaks HTTP/2 and HTTP/3 over IPv6, answers "/" with index.html, and never rewrites errors to the shell', () => {
     expect(config).toMatchObject({ HttpVersion: 'http2and3', IPV6Enabled: true, DefaultRootObject: 'index.html', PriceClass: 'PriceClass_All' });
-    expect(config.CustomErrorResponses).toBeUndefined();
+    // Error caching per status, and never a response page (no 404 turned into index.html).
+    expect(config.CustomErrorResponses).toEqual([
+      { ErrorCode: 400, ErrorCachingMinTTL: 300 },
+      { ErrorCode: 404, ErrorCachingMinTTL: 0 },
+      { ErrorCode: 405, ErrorCachingMinTTL: 0 },
+      { ErrorCode: 503, ErrorCachingMinTTL: 0 },
+    ]);
+    for (const response of config.CustomErrorResponses) {
+      expect(response.ResponsePagePath).toBeUndefined();
+      expect(response.ResponseCode).toBeUndefined();
+    }
   });
 
   it('logs to a retained, private log bucket that allows the ACLs CloudFront logging needs', () => {
