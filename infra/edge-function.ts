@@ -4,10 +4,11 @@
  * sibling us-east-1 stack (cloudfront.experimental.EdgeFunction) and this construct reads the
  * version ARN back across regions.
  */
-import { Aws, Duration, Names, Stack, Stage, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Names, RemovalPolicy, Stack, Stage, Validations } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { EDGE_HANDLER, EDGE_RUNTIME } from '../scripts/edge-bundle.ts';
 import { edgeBundleCode } from './edge-bundle-asset.ts';
@@ -75,6 +76,19 @@ export class ShellFunction extends Construct {
       description: 'shellfront: renders the SPA shell from manifest.json (origin-request)',
     });
     this.version = fn;
+    for (const child of fn.lambda.node.findAll()) {
+      // A version CloudFront has replicated cannot be deleted for hours after it is detached:
+      // CloudFormation would fail (and slow) every update trying. Kept; docs/stack.md says how to
+      // delete old ones later.
+      if (child instanceof lambda.CfnVersion) child.applyRemovalPolicy(RemovalPolicy.RETAIN);
+      // /aws/lambda/<name> only ever receives direct invocations (replicas log to
+      // us-east-1.<name> groups). Retained, with the fixed function name it would make the next
+      // deploy after `cdk destroy` fail with "already exists": it goes with the stack.
+      if (child instanceof logs.CfnLogGroup) {
+        child.applyRemovalPolicy(RemovalPolicy.DESTROY);
+        child.retentionInDays = 7;
+      }
+    }
     Validations.of(fn.lambda).acknowledge({
       id: 'AwsSolutions-L1',
       reason: `Pinned to ${EDGE_RUNTIME}, the Node version the bundle targets (scripts/edge-bundle.ts); raise both together.`,

@@ -28,6 +28,15 @@ export interface ShellfrontConstructProps extends ShellfrontProps {
   readonly edgeCode?: lambda.Code;
 }
 
+/**
+ * Regions whose buckets CloudFront standard logging (legacy) does not deliver to: the opt-in
+ * Regions. https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logging-legacy-s3.html
+ */
+export const CLOUDFRONT_LOG_EXCLUDED_REGIONS: ReadonlySet<string> = new Set([
+  'af-south-1', 'ap-east-1', 'ap-east-2', 'ap-south-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5', 'ap-southeast-6',
+  'ap-southeast-7', 'ca-west-1', 'eu-central-2', 'eu-south-1', 'eu-south-2', 'il-central-1', 'me-central-1', 'me-south-1', 'mx-central-1',
+]);
+
 export class Shellfront extends Construct {
   readonly bucket: s3.Bucket;
   readonly distribution: cloudfront.Distribution;
@@ -61,6 +70,15 @@ export class Shellfront extends Construct {
       );
     }
 
+    if (this.settings.accessLogs && !props.logBucket && CLOUDFRONT_LOG_EXCLUDED_REGIONS.has(stack.region)) {
+      throw new ShellfrontConfigError(
+        `accessLogs: CloudFront does not deliver standard logs to buckets in ${stack.region} (an opt-in Region), so the log bucket ` +
+          'this stack would create there would never get them. Set accessLogs=false (-c accessLogs=false), or pass a logBucket ' +
+          'in a Region CloudFront delivers to (e.g. us-east-1). See docs/stack.md.',
+        'accessLogs',
+        this.node.path,
+      );
+    }
     const ownLogBucket = this.settings.accessLogs && !props.logBucket ? this.createLogBucket() : undefined;
     const logBucket = this.settings.accessLogs ? (props.logBucket ?? ownLogBucket) : undefined;
     const bucketName = props.bucketName ?? (stack.region === EDGE_REGION ? undefined : this.crossRegionBucketName());

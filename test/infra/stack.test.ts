@@ -257,3 +257,19 @@ describe('outputs', () => {
     template.resourceCountIs('AWS::IAM::OIDCProvider', 0);
   });
 });
+
+describe('updates and redeploys', () => {
+  it('retains published edge versions (replicas block deletion for hours) and lets the unused log group go with the stack', () => {
+    const { template } = buildStack({}, 'us-east-1');
+    for (const version of Object.values(template.findResources('AWS::Lambda::Version'))) {
+      expect(version.DeletionPolicy).toBe('Retain');
+      expect(version.UpdateReplacePolicy).toBe('Retain');
+    }
+    const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
+    const own = groups.filter((group) => JSON.stringify(group.Properties?.LogGroupName ?? '').includes('/aws/lambda/'));
+    expect(own).toHaveLength(1);
+    // A fixed function name + a retained group = "already exists" on the deploy after `cdk destroy`.
+    expect(own[0]!.DeletionPolicy).toBe('Delete');
+    expect(own[0]!.Properties?.RetentionInDays).toBe(7);
+  }, STACK_TIMEOUT);
+});

@@ -36,6 +36,15 @@ describe('Shellfront construct', () => {
   });
 });
 
+describe('access logs in opt-in Regions', () => {
+  it('refuses to create a log bucket CloudFront would never deliver to, and says the fix', () => {
+    const stack = new Stack(new App(), 'Milan', { env: { region: 'eu-south-1' } });
+    expect(() => new Shellfront(stack, 'Site')).toThrow(/CloudFront does not deliver standard logs to buckets in eu-south-1.*accessLogs=false.*logBucket/);
+    const quiet = new Stack(new App(), 'Milan', { env: { region: 'eu-south-1' } });
+    expect(() => new Shellfront(quiet, 'Site', { accessLogs: false })).not.toThrow();
+  }, 30_000);
+});
+
 describe('resolveProps', () => {
   it('applies the documented defaults', () => {
     const resolved = resolveProps({});
