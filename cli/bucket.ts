@@ -153,8 +153,10 @@ export class Bucket {
     // conditional writes (release record, manifest.json) always go through the SDK.
     const direct = options.ifMatch || options.ifNoneMatch ? undefined : this.objectWriter;
     const bytes = typeof body === 'string' ? Buffer.from(body, 'utf-8') : body;
+    let attempts = 0;
     try {
       await this.call('PutObject', key, async () => {
+        attempts += 1;
         if (direct && (await direct.put(this.name, key, bytes, options))) return;
         await this.client.send(new PutObjectCommand(input));
       });
@@ -162,10 +164,19 @@ export class Bucket {
       // call() passes 412/409 through untranslated: the caller decides what a lost race means.
       const status = httpStatusOf(error);
       if (status === 412 || status === 409) {
+        // A conditional write retried after a 5xx or a dropped connection meets 412 when its own
+        // first attempt was applied: read the object back before calling it a lost race.
+        if (status === 412 && attempts > 1 && (await this.holds(key, bytes))) return;
         throw new PreconditionFailed(`${key} changed while we wrote it`, { cause: error });
       }
       throw error;
     }
+  }
+
+  /** Whether `key` holds exactly `bytes` (an earlier attempt of this very write landed). */
+  private async holds(key: string, bytes: Uint8Array): Promise<boolean> {
+    const found = await this.getText(key);
+    return found !== undefined && Buffer.from(found.text, 'utf-8').equals(Buffer.from(bytes));
   }
 
   /** Deletes keys in batches of 1,000; fails if S3 reports any key it could not delete. */

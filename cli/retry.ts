@@ -20,6 +20,8 @@ export interface RetryOptions {
 export const DEFAULT_RETRY = { attempts: 6, baseDelayMs: 200, maxDelayMs: 8000 } as const;
 
 const RETRYABLE_NAMES = new Set([
+  // S3's 409 when two conditional writes to one key overlap; S3 documents retrying it.
+  'ConditionalRequestConflict',
   'SlowDown',
   'Throttling',
   'ThrottlingException',
