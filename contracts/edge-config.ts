@@ -188,10 +188,15 @@ export function behaviorTable(options: BehaviorTableOptions = {}): Behavior[] {
   }
   const table: Behavior[] = [];
   if (api) {
-    table.push({
-      name: 'api', pathPattern: api, origin: 'api', edgeFunction: false, cachePolicy: 'disabled',
-      allowedMethods: 'ALL', forwardAllViewerHeaders: true, compress: false,
-    });
+    // `/api/*` does not match `/api` itself, which would otherwise get the shell with 200: the bare
+    // folder path goes to the API too (its own 404, not the app).
+    const bare = api.endsWith('/*') && api.length > 2 ? api.slice(0, -2) : undefined;
+    for (const pathPattern of bare ? [api, bare] : [api]) {
+      table.push({
+        name: 'api', pathPattern, origin: 'api', edgeFunction: false, cachePolicy: 'disabled',
+        allowedMethods: 'ALL', forwardAllViewerHeaders: true, compress: false,
+      });
+    }
   }
   for (const pattern of assets) {
     table.push({

@@ -57,10 +57,19 @@ describe('behaviorTable', () => {
     const table = behaviorTable();
     expect(table.map((b) => [b.pathPattern, b.origin, b.edgeFunction, b.cachePolicy])).toEqual([
       ['/api/*', 'api', false, 'disabled'],
+      // `/api/*` does not match `/api`: the bare path goes to the API too, never the shell.
+      ['/api', 'api', false, 'disabled'],
       ['/assets/*', 'bucket', false, 'immutable-assets'],
       ['*', 'bucket', true, 'shell'],
     ]);
     expect(table[0]).toMatchObject({ allowedMethods: 'ALL', forwardAllViewerHeaders: true });
+  });
+
+  it('adds the bare folder path only for a folder pattern', () => {
+    expect(behaviorTable({ apiPathPattern: '/graphql' }).map((b) => b.pathPattern)).toEqual(['/graphql', '/assets/*', '*']);
+    expect(matchBehavior(behaviorTable(), '/api').origin).toBe('api');
+    expect(matchBehavior(behaviorTable(), '/api/').origin).toBe('api');
+    expect(matchBehavior(behaviorTable(), '/apix').origin).toBe('bucket');
   });
 
   it('has no API behavior when there is no API', () => {

@@ -147,7 +147,7 @@ describe('distribution', () => {
 
   it('has the behavior table\'s patterns, in its order, with the default last', () => {
     expect(config.CacheBehaviors.map((b: any) => b.PathPattern)).toEqual(table.slice(0, -1).map((b) => b.pathPattern));
-    expect(config.CacheBehaviors.map((b: any) => b.PathPattern)).toEqual(['/api/*', '/assets/*']);
+    expect(config.CacheBehaviors.map((b: any) => b.PathPattern)).toEqual(['/api/*', '/api', '/assets/*']);
   });
 
   it('maps every behavior of the table: origin, methods, compression, function, cache policy', () => {
@@ -183,7 +183,7 @@ describe('distribution', () => {
 
   it('caches the shell as the function says (min TTL 0) and assets for a year', () => {
     const shell = byId(config.DefaultCacheBehavior.CachePolicyId);
-    const assets = byId(config.CacheBehaviors[1].CachePolicyId);
+    const assets = byId(config.CacheBehaviors.find((b: { PathPattern: string }) => b.PathPattern === '/assets/*').CachePolicyId);
     const policies = template.findResources('AWS::CloudFront::CachePolicy');
     expect(policies[shell as string]!.Properties.CachePolicyConfig).toMatchObject({
       MinTTL: 0, DefaultTTL: 0, MaxTTL: CACHE_SECONDS.shellMax,

@@ -50,7 +50,7 @@ describe('resolveProps', () => {
     const resolved = resolveProps({});
     expect(resolved.edgeConfig).toEqual({ manifestKey: 'manifest.json', manifestTtlSeconds: 60, shellCdnSeconds: 10, fetchTimeoutMs: 3000 });
     expect(resolved.behaviors.map((b) => b.pathPattern)).toEqual(['/assets/*', '*']);
-    expect(resolveProps({ apiDomain: 'api.example.com' }).behaviors.map((b) => b.pathPattern)).toEqual(['/api/*', '/assets/*', '*']);
+    expect(resolveProps({ apiDomain: 'api.example.com' }).behaviors.map((b) => b.pathPattern)).toEqual(['/api/*', '/api', '/assets/*', '*']);
     expect(resolved).toMatchObject({ accessLogs: true, accessLogRetentionDays: 90, noncurrentVersionDays: 30, domainNames: [] });
   });
 
