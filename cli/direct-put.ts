@@ -11,6 +11,7 @@
  * the SDK's (name = S3 error code, $metadata.httpStatusCode, Node's network error codes) so
  * cli/retry.ts and Bucket.translate treat both paths alike.
  */
+import { encodeKeyPath, parseS3Error } from '../contracts/s3-protocol.ts';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
@@ -56,7 +57,7 @@ export class DirectPut {
     const target = await this.target(bucket);
     if (!target) return false;
     const base = target.url.pathname.replace(/\/+$/, '');
-    const path = `${base}/${encodeKey(key)}`;
+    const path = `${base}/${encodeKeyPath(key)}`;
     const signed = await this.signer(target.region).sign({
       method: 'PUT',
       protocol: target.url.protocol,
@@ -153,19 +154,12 @@ export class DirectPut {
   }
 }
 
-/** Encodes an S3 key for the request path: RFC 3986 unreserved characters and "/" stay. */
-export function encodeKey(key: string): string {
-  return key
-    .split('/')
-    .map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`))
-    .join('/');
-}
 
 /** An error shaped like the SDK's for an S3 error answer. */
 export function s3Error(status: number, body: string): Error {
-  const field = (name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(body)?.[1];
-  const name = field('Code') ?? (status === 403 ? 'AccessDenied' : status === 404 ? 'NotFound' : `Http${status}`);
-  return Object.assign(new Error(field('Message') ?? `HTTP ${status}`), {
+  const parsed = parseS3Error(body);
+  const name = parsed.code ?? (status === 403 ? 'AccessDenied' : status === 404 ? 'NotFound' : `Http${status}`);
+  return Object.assign(new Error(parsed.message ?? `HTTP ${status}`), {
     name,
     $fault: status >= 500 ? 'server' : 'client',
     $metadata: { httpStatusCode: status },

@@ -4,6 +4,7 @@
  * start for this single request, and fetch/WebCrypto (aws4fetch) ~20-40 ms (docs/handler.md).
  */
 import { MAX_RECORD_BYTES } from '../contracts/release.ts';
+import { encodeKeyPath, parseS3Error } from '../contracts/s3-protocol.ts';
 import type { ManifestFetcher, ManifestFetchResult } from './core/manifest-cache.ts';
 import { nodeHttpGet, type HttpAnswer, type HttpGet } from './http-get.ts';
 import { signRequest, type SigningCredentials } from './sigv4.ts';
@@ -37,22 +38,16 @@ export function credentialsFromEnv(env: Readonly<Record<string, string | undefin
   return { accessKeyId, secretAccessKey, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) };
 }
 
-function encodeKey(key: string): string {
-  return key.split('/').map(encodeURIComponent).join('/');
-}
 
 /** Path-style on a custom endpoint or for dotted bucket names (TLS), virtual-hosted otherwise. */
 export function objectUrl(location: S3Location, key: string): string {
   const { bucket, region, endpoint } = location;
-  if (endpoint) return `${endpoint.replace(/\/+$/, '')}/${bucket}/${encodeKey(key)}`;
+  if (endpoint) return `${endpoint.replace(/\/+$/, '')}/${bucket}/${encodeKeyPath(key)}`;
   const host = region === 'cn-north-1' || region === 'cn-northwest-1' ? 'amazonaws.com.cn' : 'amazonaws.com';
-  if (bucket.includes('.')) return `https://s3.${region}.${host}/${bucket}/${encodeKey(key)}`;
-  return `https://${bucket}.s3.${region}.${host}/${encodeKey(key)}`;
+  if (bucket.includes('.')) return `https://s3.${region}.${host}/${bucket}/${encodeKeyPath(key)}`;
+  return `https://${bucket}.s3.${region}.${host}/${encodeKeyPath(key)}`;
 }
 
-function errorCode(body: string): string | undefined {
-  return /<Code>([^<]{1,100})<\/Code>/.exec(body)?.[1];
-}
 
 /** One reader per container per bucket+region; `get` and `now` are injectable for tests. */
 export class S3ObjectReader {
@@ -100,7 +95,7 @@ export class S3ObjectReader {
   private interpret({ status, headers, body }: HttpAnswer): ManifestFetchResult {
     if (status === 304) return { kind: 'not-modified' };
     if (status === 200) return { kind: 'body', text: body, ...(headers.etag ? { etag: headers.etag } : {}) };
-    const code = errorCode(body) ?? `Http${status}`;
+    const code = parseS3Error(body).code || `Http${status}`;
     if (status === 404 && (code === 'NoSuchKey' || code === 'Http404')) return { kind: 'missing' };
     if (status === 403) {
       // A misconfiguration, not an outage: name what the function's role is missing.

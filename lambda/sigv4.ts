@@ -4,6 +4,7 @@
  * and loading those (Node's bundled undici) costs a Lambda@Edge cold start ~20-40 ms more
  * (figures in docs/handler.md). Checked against AWS's published S3 example and against aws4fetch.
  */
+import { encodeRfc3986 } from '../contracts/s3-protocol.ts';
 import { createHash, createHmac } from 'node:crypto';
 
 export interface SigningCredentials {
@@ -46,7 +47,7 @@ function signingKey(secret: string, day: string, region: string, service: string
 
 /** The query string in SigV4's canonical form (sorted, RFC 3986 encoded). */
 function canonicalQuery(url: URL): string {
-  const encode = (text: string) => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const encode = encodeRfc3986;
   return [...url.searchParams]
     .map(([name, value]) => [encode(name), encode(value)] as const)
     .sort(([a, x], [b, y]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : x > y ? 1 : 0))

@@ -4,6 +4,7 @@
  * (Accept, cookies) may change the answer.
  */
 import { MANIFEST_KEY, RELEASES_PREFIX, releaseFileKey } from '../../contracts/release.ts';
+import { encodeKeyPath } from '../../contracts/s3-protocol.ts';
 import type { PreparedRelease } from './shell.ts';
 
 export type Route =
@@ -47,5 +48,5 @@ export function route(path: string, release: PreparedRelease): Route {
 
 /** The URI CloudFront forwards to S3 for a release file; S3 decodes it back to the key. */
 export function releaseFileUri(id: string, filePath: string): string {
-  return `/${releaseFileKey(id, filePath).split('/').map(encodeURIComponent).join('/')}`;
+  return `/${encodeKeyPath(releaseFileKey(id, filePath))}`;
 }

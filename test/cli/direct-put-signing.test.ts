@@ -9,7 +9,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client } from '../../cli/client.ts';
-import { DirectPut, encodeKey } from '../../cli/direct-put.ts';
+import { DirectPut } from '../../cli/direct-put.ts';
+import { encodeKeyPath as encodeKey } from '../../contracts/s3-protocol.ts';
 import { signRequest } from '../../lambda/sigv4.ts';
 
 const credentials = { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'token/with+chars==' };

@@ -25,6 +25,7 @@ beforeAll(async () => {
   write('index.html', '<!doctype html><html><head><script type="module" src="/assets/app-Q1w2E3r4.js"></script></head><body><div id="app"></div></body></html>');
   write('assets/app-Q1w2E3r4.js', 'document.title = "hi";');
   write('favicon.svg', '<svg xmlns="http://www.w3.org/2000/svg"/>');
+  write("img/a (1)+b!'*.png", 'not really a png');
   write('.vite/manifest.json', '{"index.html":{"file":"assets/app-Q1w2E3r4.js","isEntry":true}}');
   system = await start();
 }, 60_000);
@@ -55,6 +56,14 @@ describe('startLocalSystem', () => {
     const api = await fetch(`${system?.edge.url}/api/runs/run-142`);
     expect(api.status).toBe(200);
     expect((await api.json()).run.id).toBe('run-142');
+  });
+
+  it("serves a release file whose name needs strict encoding (a (1)+b!'*.png) through the edge and s3rver", async () => {
+    for (const path of ["/img/a%20(1)+b!'*.png", "/img/a%20%281%29%2Bb%21%27%2A.png"]) {
+      const response = await fetch(`${system?.edge.url}${path}`);
+      expect(response.status, path).toBe(200);
+      expect(await response.text(), path).toBe('not really a png');
+    }
   });
 
   it('reuses the data on a second start without redeploying', async () => {
