@@ -15,7 +15,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CONFIG_HEADERS } from '../contracts/edge-config.ts';
 import { LOCAL_REGION, S3RVER_CREDENTIALS, startS3Server } from '../local/s3-server.ts';
-import { bundleEdge, edgeBuildOptions, PROJECT_ROOT } from '../scripts/edge-bundle.ts';
+import { bundleEdge, edgeBuildOptions } from '../lambda/build.ts';
+import { PROJECT_ROOT } from '../scripts/paths.ts';
 import { makeManifest, makeRelease } from '../test/lambda/helpers.ts';
 import type { CloudFrontRequestEvent, CloudFrontRequestResult } from '../lambda/edge/types.ts';
 

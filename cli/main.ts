@@ -4,7 +4,6 @@
  * errors to the documented exit codes (cli/errors.ts EXIT). A usage error never touches the network.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { createObjectWriter, createS3Client, resolveRegion } from './client.ts';
 import { CliError, EXIT, UsageError, exitCodeOf } from './errors.ts';
 import { HELP } from './help.ts';
 import { streamReporter, type Reporter } from './report.ts';
@@ -50,7 +49,8 @@ export async function run(context: RunContext): Promise<number> {
     // 1. Options: usage and input errors, no network.
     const options = await spec.options({ values, positionals, cwd: context.cwd ?? process.cwd(), env });
     const where = bucketSource(values.bucket as string | undefined, values.stack as string | undefined);
-    // 2. Clients and the bucket.
+    // 2. Clients and the bucket. The SDK loads only now: `--help` and usage errors never pay for it.
+    const { createObjectWriter, createS3Client, resolveRegion } = await import('./client.ts');
     const region = resolveRegion(values.region as string | undefined, env);
     const reporter = streamReporter(stderr);
     const quiet: Reporter = json ? { ...reporter, info() {} } : reporter;

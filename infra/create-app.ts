@@ -12,7 +12,7 @@ import { ShellfrontStack } from './stack.ts';
 export interface CreateAppOptions extends AppProps {
   /** Supplies CDK_DEFAULT_ACCOUNT. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
-  /** @default - lambda/index.ts bundled with scripts/edge-bundle.ts */
+  /** @default - the handler bundle shipped in the package (dist/edge/index.mjs) */
   readonly edgeCode?: lambda.Code;
 }
 

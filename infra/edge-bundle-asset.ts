@@ -1,36 +1,44 @@
 /**
- * The edge function's code asset: the handler bundled by the one esbuild definition
- * (scripts/edge-bundle.ts), staged once per process and reused by every stack built in it.
+ * The edge function's code: the handler bundle `npm run build` writes into the package
+ * (dist/edge/index.mjs). The stack never bundles, so a team's `cdk synth` needs neither esbuild
+ * nor the TypeScript sources: it deploys the very file the package was tested with.
  */
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
-import { bundleEdge, EDGE_BUNDLE_FILE, EDGE_ENTRY, PROJECT_ROOT } from '../scripts/edge-bundle.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EDGE_BUNDLE_DIR, EDGE_BUNDLE_FILE } from '../contracts/edge-config.ts';
 
-let stagedDir: string | undefined;
+const PACKAGE_NAME = 'shellfront';
 
-/** Bundles lambda/index.ts into a temporary folder (once per process); returns the folder. */
-export function stageEdgeBundle(): string {
-  if (stagedDir && existsSync(join(stagedDir, EDGE_BUNDLE_FILE))) return stagedDir;
-  if (!existsSync(EDGE_ENTRY)) {
+/** The package's root: the nearest folder above this module whose package.json is ours. */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === PACKAGE_NAME) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`cannot find the ${PACKAGE_NAME} package root above ${fileURLToPath(import.meta.url)}`);
+    dir = parent;
+  }
+}
+
+/** The folder holding the built handler bundle; a clear error when it was never built. */
+export function edgeBundleDir(): string {
+  const dir = join(packageRoot(), EDGE_BUNDLE_DIR);
+  if (!existsSync(join(dir, EDGE_BUNDLE_FILE))) {
     throw new Error(
-      `the edge handler ${relative(PROJECT_ROOT, EDGE_ENTRY)} does not exist: the stack bundles it with scripts/edge-bundle.ts ` +
-        '(or pass edgeCode to the Shellfront construct)',
+      `the edge handler bundle ${join(dir, EDGE_BUNDLE_FILE)} is missing: in the shellfront repository run \`npm run build\` ` +
+        '(the published package ships it), or pass edgeCode to the Shellfront construct',
     );
   }
-  const dir = mkdtempSync(join(tmpdir(), 'shellfront-edge-'));
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  bundleEdge(dir);
-  stagedDir = dir;
   return dir;
 }
 
 /**
  * The bundle as a Lambda asset. The source map is left out: Lambda@Edge cannot enable source
- * maps (no environment variables, so no NODE_OPTIONS), and its relative paths would make the
- * asset hash depend on where the bundle was staged, publishing a new version on every deploy.
+ * maps (no environment variables, so no NODE_OPTIONS), and it would change the asset hash.
  */
 export function edgeBundleCode(): lambda.Code {
-  return lambda.Code.fromAsset(stageEdgeBundle(), { exclude: ['*.map'] });
+  return lambda.Code.fromAsset(edgeBundleDir(), { exclude: ['*.map'] });
 }

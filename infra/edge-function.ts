@@ -10,7 +10,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { EDGE_HANDLER, EDGE_RUNTIME } from '../scripts/edge-bundle.ts';
+import { EDGE_HANDLER, EDGE_RUNTIME } from '../contracts/edge-config.ts';
 import { edgeBundleCode } from './edge-bundle-asset.ts';
 import { acknowledgeWildcardResource } from './nag.ts';
 
@@ -36,8 +36,10 @@ export interface ShellFunctionProps {
   readonly manifestKey: string;
   /** The handler's bound on one manifest GET; the function's timeout leaves room above it. */
   readonly fetchTimeoutMs: number;
-  /** @default - lambda/index.ts bundled by scripts/edge-bundle.ts */
+  /** @default - the handler bundle the package ships (dist/edge/index.mjs) */
   readonly code?: lambda.Code;
+  /** @default - EDGE_RUNTIME (contracts/edge-config.ts), the runtime the bundle targets */
+  readonly runtime?: lambda.Runtime;
 }
 
 /** Seconds: the fetch bound plus room for the cold start and the render, and never under 3. */
@@ -68,7 +70,7 @@ export class ShellFunction extends Construct {
       functionName: this.functionName,
       code: props.code ?? edgeBundleCode(),
       handler: EDGE_HANDLER,
-      runtime: edgeRuntime(),
+      runtime: props.runtime ?? edgeRuntime(),
       architecture: lambda.Architecture.X86_64,
       memorySize: EDGE_MEMORY_MB,
       timeout: Duration.seconds(edgeTimeoutSeconds(props.fetchTimeoutMs)),
@@ -91,7 +93,7 @@ export class ShellFunction extends Construct {
     }
     Validations.of(fn.lambda).acknowledge({
       id: 'AwsSolutions-L1',
-      reason: `Pinned to ${EDGE_RUNTIME}, the Node version the bundle targets (scripts/edge-bundle.ts); raise both together.`,
+      reason: `Pinned to ${(props.runtime ?? edgeRuntime()).name} (default ${EDGE_RUNTIME}, the Node version the bundle targets, lambda/build.ts); raise both together.`,
     });
   }
 
@@ -134,7 +136,7 @@ export class ShellFunction extends Construct {
   }
 }
 
-/** The lambda.Runtime named by EDGE_RUNTIME (scripts/edge-bundle.ts pins it). */
+/** The lambda.Runtime named by EDGE_RUNTIME (contracts/edge-config.ts pins it). */
 export function edgeRuntime(): lambda.Runtime {
   const known = Object.values(lambda.Runtime).find((r): r is lambda.Runtime => r instanceof lambda.Runtime && r.name === EDGE_RUNTIME);
   return known ?? new lambda.Runtime(EDGE_RUNTIME, lambda.RuntimeFamily.NODEJS, { supportsInlineCode: true });

@@ -22,10 +22,17 @@ import { resolveProps, ShellfrontConfigError, type ResolvedProps } from './valid
 export interface ShellfrontConstructProps extends ShellfrontProps {
   /**
    * The edge function's code.
-   * @default - lambda/index.ts bundled with scripts/edge-bundle.ts (what `npm run build` makes)
-   * @example lambda.Code.fromAsset('dist/edge')
+   * @default - the handler bundle shipped in the package (dist/edge/index.mjs, built by `npm run build`)
+   * @example lambda.Code.fromAsset('my-fork/dist/edge')
    */
   readonly edgeCode?: lambda.Code;
+  /**
+   * The edge function's runtime. Lambda@Edge runs the current Lambda Node.js runtimes; the bundle
+   * is built for Node 24.
+   * @default lambda.Runtime.NODEJS_24_X (EDGE_RUNTIME)
+   * @example lambda.Runtime.NODEJS_22_X
+   */
+  readonly edgeRuntime?: lambda.Runtime;
 }
 
 /**
@@ -88,6 +95,7 @@ export class Shellfront extends Construct {
       manifestKey: this.settings.edgeConfig.manifestKey,
       fetchTimeoutMs: this.settings.edgeConfig.fetchTimeoutMs,
       ...(props.edgeCode ? { code: props.edgeCode } : {}),
+      ...(props.edgeRuntime ? { runtime: props.edgeRuntime } : {}),
     }).version;
     this.distribution = new SiteDistribution(this, 'Distribution', {
       bucket: this.bucket,

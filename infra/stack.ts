@@ -23,7 +23,7 @@ export interface ShellfrontStackProps extends StackProps {
   readonly site?: Omit<ShellfrontProps, 'hostedZone'>;
   /** A Route 53 zone by id and name (no lookup, so synth stays offline). */
   readonly hostedZone?: { readonly hostedZoneId: string; readonly zoneName: string };
-  /** @default - lambda/index.ts bundled with scripts/edge-bundle.ts */
+  /** @default - the handler bundle shipped in the package (dist/edge/index.mjs) */
   readonly edgeCode?: lambda.Code;
 }
 

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { MANIFEST_KEY, parseManifest, type Manifest } from '../contracts/release.ts';
-import { PROJECT_ROOT } from '../scripts/edge-bundle.ts';
+import { PROJECT_ROOT } from '../scripts/paths.ts';
 import { LOCAL_REGION, S3RVER_CREDENTIALS } from './s3-server.ts';
 import type { S3Origin } from './s3-origin.ts';
 

@@ -4,13 +4,13 @@
  * S3 endpoint and credentials are in the environment.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { bundleEdge, EDGE_BUNDLE_FILE, PROJECT_ROOT } from '../scripts/edge-bundle.ts';
+import { bundleEdge } from '../lambda/build.ts';
+import { EDGE_BUNDLE_PATH, PROJECT_ROOT } from '../scripts/paths.ts';
 import type { EdgeHandler } from './cloudfront-event.ts';
 
-export const EDGE_BUNDLE_DIR = join(PROJECT_ROOT, 'dist', 'edge');
-export const EDGE_BUNDLE_PATH = join(EDGE_BUNDLE_DIR, EDGE_BUNDLE_FILE);
+export { EDGE_BUNDLE_PATH };
 const SOURCE_DIRS = ['lambda', 'contracts'].map((dir) => join(PROJECT_ROOT, dir));
 
 function newestSourceTime(): number {
@@ -31,7 +31,7 @@ export function ensureHandlerBundle(): { path: string; built: boolean } {
     if (!existsSync(join(PROJECT_ROOT, 'lambda', 'index.ts'))) {
       throw new Error(`${EDGE_BUNDLE_PATH} is missing and lambda/index.ts does not exist to build it from`);
     }
-    bundleEdge(EDGE_BUNDLE_DIR);
+    bundleEdge(dirname(EDGE_BUNDLE_PATH));
   }
   return { path: EDGE_BUNDLE_PATH, built: stale };
 }

@@ -6,7 +6,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CONFIG_HEADERS, configProblem, cspProblem } from '../contracts/edge-config.ts';
-import { PROJECT_ROOT } from '../scripts/edge-bundle.ts';
+import { PROJECT_ROOT } from '../scripts/paths.ts';
 import { cliEnvironment, deployCommandLine } from './deploy.ts';
 import { startLocalSystem, type LocalSystem } from './system.ts';
 

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { behaviorTable, configHeaders, DEFAULT_EDGE_CONFIG, securityHeaders, type EdgeConfig } from '../contracts/edge-config.ts';
-import { PROJECT_ROOT } from '../scripts/edge-bundle.ts';
+import { PROJECT_ROOT } from '../scripts/paths.ts';
 import { startApiServer } from './api-server.ts';
 import { liveManifest, runCli } from './deploy.ts';
 import { startLocalEdge, type RunningEdge } from './edge-server.ts';

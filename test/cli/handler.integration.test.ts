@@ -7,19 +7,20 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RELEASE_HEADER, SHELL_DATA_ELEMENT_ID } from '../../contracts/release.ts';
 import { LOCAL_REGION, S3RVER_CREDENTIALS, startS3Server, type RunningS3Server } from '../../local/s3-server.ts';
-import { bundleEdge, EDGE_BUNDLE_FILE, PROJECT_ROOT } from '../../scripts/edge-bundle.ts';
+import { bundleEdge } from '../../lambda/build.ts';
+import { EDGE_BUNDLE_PATH } from '../../scripts/paths.ts';
 import { createS3Client } from '../../cli/client.ts';
 import { deploy } from '../../cli/commands/deploy.ts';
 import { rollback } from '../../cli/commands/rollback.ts';
 import { VITE_DIST, WEBPACK_DIST } from './helpers.ts';
 
 const BUCKET = 'cli-handler';
-const BUNDLE = join(PROJECT_ROOT, 'dist', 'edge', EDGE_BUNDLE_FILE);
+const BUNDLE = EDGE_BUNDLE_PATH;
 const ENV_KEYS = ['AWS_ENDPOINT_URL_S3', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'] as const;
 
 interface EdgeResponse {
@@ -37,7 +38,7 @@ let containers = 0;
 const savedEnv: Partial<Record<(typeof ENV_KEYS)[number], string>> = {};
 
 beforeAll(async () => {
-  if (!existsSync(BUNDLE)) bundleEdge(join(PROJECT_ROOT, 'dist', 'edge'));
+  if (!existsSync(BUNDLE)) bundleEdge(dirname(BUNDLE));
   server = await startS3Server({ directory: mkdtempSync(join(tmpdir(), 'shellfront-s3-')), buckets: [BUCKET] });
   client = createS3Client({ region: LOCAL_REGION, env: { AWS_ENDPOINT_URL_S3: server.endpoint }, credentials: S3RVER_CREDENTIALS });
   for (const key of ENV_KEYS) savedEnv[key] = process.env[key];

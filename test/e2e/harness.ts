@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { runCli } from '../../local/deploy.ts';
-import { PROJECT_ROOT } from '../../scripts/edge-bundle.ts';
+import { PROJECT_ROOT } from '../../scripts/paths.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [

@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ASSET_CACHE_CONTROL } from '../../contracts/release.ts';
 import { CliProcessError, runCli } from '../../local/deploy.ts';
-import { PROJECT_ROOT } from '../../scripts/edge-bundle.ts';
+import { PROJECT_ROOT } from '../../scripts/paths.ts';
 import { buildExample, launchBrowser, startLocal, waitFor, type StartedLocal } from './harness.ts';
 
 const TTL_SECONDS = 2;

@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../scripts/edge-bundle.ts';
+import { PROJECT_ROOT } from '../../scripts/paths.ts';
 import { Shellfront } from '../../infra/shellfront.ts';
 import { ShellfrontConfigError } from '../../infra/validate.ts';
 import { buildApp, newApp, STACK_TIMEOUT } from './helpers.ts';

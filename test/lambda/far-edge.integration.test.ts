@@ -7,19 +7,20 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONFIG_HEADERS, DEFAULT_EDGE_CONFIG } from '../../contracts/edge-config.ts';
 import { startLatencyProxy, type LatencyProxy } from '../../local/latency-proxy.ts';
 import { LOCAL_REGION, S3RVER_CREDENTIALS, startS3Server, type RunningS3Server } from '../../local/s3-server.ts';
 import type { CloudFrontRequestEvent, CloudFrontRequestResult, CloudFrontResultResponse } from '../../lambda/edge/types.ts';
-import { bundleEdge, EDGE_BUNDLE_FILE, PROJECT_ROOT } from '../../scripts/edge-bundle.ts';
+import { bundleEdge } from '../../lambda/build.ts';
+import { EDGE_BUNDLE_PATH } from '../../scripts/paths.ts';
 import { makeManifest, makeRelease } from './helpers.ts';
 
 const BUCKET = 'shellfront-far';
 const RTT_MS = 300;
-const BUNDLE = join(PROJECT_ROOT, 'dist', 'edge', EDGE_BUNDLE_FILE);
+const BUNDLE = EDGE_BUNDLE_PATH;
 type Handler = (event: CloudFrontRequestEvent) => Promise<CloudFrontRequestResult>;
 
 let server: RunningS3Server;
@@ -59,7 +60,7 @@ async function timed(handler: Handler): Promise<{ release: string | undefined; m
 }
 
 beforeAll(async () => {
-  if (!existsSync(BUNDLE)) bundleEdge(join(PROJECT_ROOT, 'dist', 'edge'));
+  if (!existsSync(BUNDLE)) bundleEdge(dirname(BUNDLE));
   directory = mkdtempSync(join(tmpdir(), 'shellfront-far-'));
   server = await startS3Server({ directory, buckets: [BUCKET], port: 0 });
   proxy = await startLatencyProxy({ host: '127.0.0.1', port: server.port }, RTT_MS);

@@ -5,17 +5,18 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CONFIG_HEADERS } from '../../contracts/edge-config.ts';
 import { LOCAL_REGION, S3RVER_CREDENTIALS, startS3Server, type RunningS3Server } from '../../local/s3-server.ts';
-import { bundleEdge, EDGE_BUNDLE_FILE, PROJECT_ROOT } from '../../scripts/edge-bundle.ts';
+import { bundleEdge } from '../../lambda/build.ts';
+import { EDGE_BUNDLE_PATH } from '../../scripts/paths.ts';
 import type { CloudFrontRequestEvent, CloudFrontRequestResult, CloudFrontResultResponse } from '../../lambda/edge/types.ts';
 import { makeManifest, makeRelease } from './helpers.ts';
 
 const BUCKET = 'shellfront-it';
-const BUNDLE = join(PROJECT_ROOT, 'dist', 'edge', EDGE_BUNDLE_FILE);
+const BUNDLE = EDGE_BUNDLE_PATH;
 type Handler = (event: CloudFrontRequestEvent) => Promise<CloudFrontRequestResult>;
 
 let server: RunningS3Server;
@@ -64,7 +65,7 @@ async function releaseServed(handler: Handler, uri = '/dashboard'): Promise<stri
 const pastTtl = () => new Promise((resolve) => setTimeout(resolve, 1100));
 
 beforeAll(async () => {
-  if (!existsSync(BUNDLE)) bundleEdge(join(PROJECT_ROOT, 'dist', 'edge'));
+  if (!existsSync(BUNDLE)) bundleEdge(dirname(BUNDLE));
   directory = mkdtempSync(join(tmpdir(), 'shellfront-edge-it-'));
   server = await startS3Server({ directory, buckets: [BUCKET], port: 0 });
   process.env.AWS_ENDPOINT_URL_S3 = server.endpoint;

@@ -1,18 +1,14 @@
 /**
- * The one definition of how the edge handler is bundled: used by `npm run build`
- * (scripts/build-edge.ts) and by the CDK stack, so what is tested is what is deployed.
+ * How the edge handler is bundled: the one esbuild definition, used by `npm run build` (which
+ * writes dist/edge/index.mjs, shipped in the package) and by the local edge and the tests. The
+ * stack never bundles: it deploys that built file (infra/edge-bundle-asset.ts).
  */
 import { buildSync, type BuildOptions } from 'esbuild';
 import { fileURLToPath } from 'node:url';
+import { EDGE_BUNDLE_FILE, EDGE_NODE_TARGET } from '../contracts/edge-config.ts';
 
-export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const EDGE_ENTRY = fileURLToPath(new URL('../lambda/index.ts', import.meta.url));
-/** The Lambda runtime the function is pinned to; the bundle targets the same Node version. */
-export const EDGE_RUNTIME = 'nodejs22.x';
-export const EDGE_NODE_TARGET = 'node22';
-export const EDGE_BUNDLE_FILE = 'index.mjs';
-/** Lambda handler string for the bundle. */
-export const EDGE_HANDLER = 'index.handler';
+export const EDGE_ENTRY = fileURLToPath(new URL('./index.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export function edgeBuildOptions(outdir: string): BuildOptions {
   return {
@@ -29,7 +25,7 @@ export function edgeBuildOptions(outdir: string): BuildOptions {
     legalComments: 'none',
     metafile: true,
     logLevel: 'warning',
-    absWorkingDir: PROJECT_ROOT,
+    absWorkingDir: ROOT,
   };
 }
 
