@@ -20,7 +20,7 @@ import { startLatencyProxy } from '../local/latency-proxy.ts';
 import { LOCAL_REGION, S3RVER_CREDENTIALS, startS3Server } from '../local/s3-server.ts';
 import { installProject, pack } from '../scripts/pack.ts';
 import { PROJECT_ROOT } from '../scripts/paths.ts';
-import { generateDist } from '../test/fixtures/dists/generate.ts';
+import { generateDist } from '../scripts/fixtures/generate-dist.ts';
 
 const RESULT_FILE = join(PROJECT_ROOT, 'bench', 'results', 'deploy-network.json');
 const AWS = '/usr/bin/aws';
@@ -118,7 +118,7 @@ try {
     benchmark: 'deploy through a round-trip proxy: installed shellfront vs aws s3 sync vs s3-spa-upload',
     measuredAt: new Date().toISOString(),
     node: process.version,
-    dist: { files: dist.files, bytes: dist.bytes, generator: 'test/fixtures/dists/generate.ts seed 1' },
+    dist: { files: dist.files, bytes: dist.bytes, generator: 'scripts/fixtures/generate-dist.ts seed 1' },
     runs: RUNS,
     rttMs: RTTS_MS,
     versions: {
