@@ -9,7 +9,7 @@ import { readdir, stat } from 'node:fs/promises';
 import mime from 'mime';
 import { join, sep } from 'node:path';
 import { assetPatternForDir } from '../contracts/edge-config.ts';
-import { MANIFEST_KEY, RELEASES_PREFIX, filePathProblem } from '../contracts/release.ts';
+import { MANIFEST_KEY, NOT_FOUND_PAGE_FILE, RELEASES_PREFIX, filePathProblem } from '../contracts/release.ts';
 import { detectBuild, type BuildKind } from './build-kind.ts';
 import { InputError, listSome } from './errors.ts';
 import { count } from './report.ts';
@@ -40,6 +40,8 @@ export interface ScannedDist {
   readonly skipped: readonly string[];
   /** Files the shell and the bundler manifest say the site needs. */
   readonly references: readonly Reference[];
+  /** The build's 404.html (served with status 404 for missing files), when it has one. */
+  readonly notFoundPage?: string;
   readonly warnings: readonly string[];
 }
 
@@ -122,6 +124,9 @@ export async function describeLayout(layout: DistLayout): Promise<ScannedDist> {
   const files = described.filter((file) => !isAsset(file.path));
   const shell = readFileSync(join(layout.root, 'index.html'), 'utf-8');
   const references = [...shellReferences(shell), ...layout.manifestReferences];
+  const notFoundPage = layout.paths.includes(NOT_FOUND_PAGE_FILE)
+    ? readFileSync(join(layout.root, NOT_FOUND_PAGE_FILE), 'utf-8')
+    : undefined;
   return {
     root: layout.root,
     kind: layout.kind,
@@ -131,6 +136,7 @@ export async function describeLayout(layout: DistLayout): Promise<ScannedDist> {
     files,
     skipped: layout.skipped,
     references,
+    ...(notFoundPage !== undefined ? { notFoundPage } : {}),
     warnings: layoutWarnings(assets, files),
   };
 }

@@ -15,6 +15,89 @@ export const MANIFEST_KEY = 'manifest.json';
 export const RELEASES_PREFIX = 'releases/';
 /** A manifest or record larger than this is refused before it is parsed. */
 export const MAX_RECORD_BYTES = 5 * 1024 * 1024;
+/** The app's own 404.html travels in the record (and so in every manifest GET): kept small. */
+export const MAX_NOT_FOUND_PAGE_BYTES = 64 * 1024;
+/** The build file that becomes the release's 404 page. */
+export const NOT_FOUND_PAGE_FILE = '404.html';
+
+/**
+ * Extensions that mean "a file": a path that ends in one and is not in the release gets a 404
+ * (never the shell, so a missing chunk is not answered with HTML). Any other path gets the shell,
+ * dots included: `/users/jane.doe`, `/v/1.2.3`, `/runs/run.2026-11-24.1` are client routes.
+ */
+export const STATIC_FILE_EXTENSIONS: ReadonlySet<string> = new Set([
+  'js',
+  'mjs',
+  'cjs',
+  'css',
+  'map',
+  'json',
+  'txt',
+  'xml',
+  'html',
+  'htm',
+  'csv',
+  'pdf',
+  'zip',
+  'gz',
+  'br',
+  'wasm',
+  'png',
+  'jpg',
+  'jpeg',
+  'gif',
+  'svg',
+  'ico',
+  'webp',
+  'avif',
+  'bmp',
+  'tif',
+  'tiff',
+  'apng',
+  'cur',
+  'woff',
+  'woff2',
+  'ttf',
+  'otf',
+  'eot',
+  'mp4',
+  'webm',
+  'ogg',
+  'ogv',
+  'mp3',
+  'wav',
+  'm4a',
+  'aac',
+  'flac',
+  'mov',
+  'vtt',
+  'srt',
+  'webmanifest',
+  'manifest',
+  'appcache',
+  'rss',
+  'atom',
+  'yaml',
+  'yml',
+  'md',
+  'ts',
+  'tsx',
+  'jsx',
+  'glb',
+  'gltf',
+  'bin',
+]);
+
+/**
+ * Whether a path's last segment is a file name: a known static-file extension (case-insensitive),
+ * or a dotfile (`/.env`, `/.well-known/x` is a route only if its last segment is not one).
+ */
+export function hasStaticFileExtension(path: string): boolean {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  const dot = name.lastIndexOf('.');
+  if (name.startsWith('.') && name.length > 1) return true;
+  return dot > 0 && STATIC_FILE_EXTENSIONS.has(name.slice(dot + 1).toLowerCase());
+}
 /** How many earlier live releases the manifest remembers (for `rollback` with no `--to`). */
 export const MAX_HISTORY = 20;
 export const MAX_PATH_LENGTH = 1024;
@@ -54,6 +137,11 @@ export interface ReleaseRecord {
   readonly files: readonly FileEntry[];
   /** Runtime config, injected into the shell as JSON. */
   readonly config?: Readonly<Record<string, unknown>>;
+  /**
+   * The build's own `404.html`, verbatim: served with status 404 for a missing file of this
+   * release (instead of the plain page). Optional: older handlers ignore it, older records lack it.
+   */
+  readonly notFoundPage?: string;
 }
 
 export interface Manifest {
@@ -243,6 +331,16 @@ export function validateReleaseRecord(value: unknown, field = 'release'): Releas
   if (record.config !== undefined && !isObject(record.config)) {
     fail(`${field}.config`, `expected a JSON object, got ${describe(record.config)}`);
   }
+  if (record.notFoundPage !== undefined) {
+    requireString(record.notFoundPage, `${field}.notFoundPage`);
+    const bytes = new TextEncoder().encode(record.notFoundPage as string).byteLength;
+    if (bytes > MAX_NOT_FOUND_PAGE_BYTES) {
+      fail(
+        `${field}.notFoundPage`,
+        `is ${bytes} bytes; the limit is ${MAX_NOT_FOUND_PAGE_BYTES} (it travels in the manifest every edge reads)`,
+      );
+    }
+  }
   return {
     schema: RELEASE_SCHEMA_VERSION,
     id,
@@ -254,6 +352,7 @@ export function validateReleaseRecord(value: unknown, field = 'release'): Releas
     assets,
     files,
     ...(record.config !== undefined ? { config: record.config as Record<string, unknown> } : {}),
+    ...(record.notFoundPage !== undefined ? { notFoundPage: record.notFoundPage as string } : {}),
   };
 }
 

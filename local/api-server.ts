@@ -67,7 +67,7 @@ async function route(runs: Run[], req: IncomingMessage, url: URL): Promise<[numb
       throw new HttpError(405, 'method_not_allowed', `${method} is not allowed here; use ${methods.join(', ')}`);
   };
 
-  if (resource === 'health' && parts.length === 2) return (allow('GET', 'HEAD'), [200, { ok: true }]);
+  if (resource === 'health' && parts.length === 2) return allow('GET', 'HEAD'), [200, { ok: true }];
   if (resource === 'boom' && parts.length === 2) throw new Error('the sample API failed on purpose');
   if (resource === 'echo' && parts.length === 2) {
     // Shows what reached the origin: the local edge must proxy method, headers and body untouched.

@@ -283,6 +283,7 @@ function buildRecord(
       assets: dist.assets.map(entry),
       files: dist.files.map(entry),
       ...(config !== undefined ? { config } : {}),
+      ...(dist.notFoundPage !== undefined ? { notFoundPage: dist.notFoundPage } : {}),
     });
   } catch (error) {
     throw new InputError(`The build in ${dist.root} does not make a valid release: ${(error as Error).message}`, { cause: error });

@@ -44,6 +44,6 @@ export async function handleRequest(request: PlainRequest, context: CoreContext)
     case 'release-file':
       return { kind: 'pass', path: target.uri };
     case 'not-found':
-      return respond(notFound(method, config.shellCdnSeconds));
+      return respond(notFound(method, config.shellCdnSeconds, release.manifest.release.notFoundPage));
   }
 }

@@ -37,11 +37,14 @@ function page(status: number, title: string, text: string, method: string, heade
   };
 }
 
-/** A file-like path that is not part of the release: 404, never the shell. */
-export function notFound(method: string, cdnSeconds: number): PlainResponse {
-  return page(404, 'Not Found', 'There is no such file.', method, {
-    'cache-control': `public, max-age=0, s-maxage=${cdnSeconds}`,
-  });
+/**
+ * A file-like path that is not part of the release: 404, never the shell. The app's own 404.html
+ * (the release's `notFoundPage`) when it has one, else a plain page; the same caching either way.
+ */
+export function notFound(method: string, cdnSeconds: number, appPage?: string): PlainResponse {
+  const headers = { 'cache-control': `public, max-age=0, s-maxage=${cdnSeconds}` };
+  if (appPage === undefined) return page(404, 'Not Found', 'There is no such file.', method, headers);
+  return { status: 404, headers: { 'content-type': HTML, ...headers }, body: method === 'HEAD' ? '' : appPage };
 }
 
 export function badRequest(method: string): PlainResponse {

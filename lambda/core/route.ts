@@ -3,7 +3,7 @@
  * a rewrite to a file of the release, or 404. CloudFront caches by path, so nothing else
  * (Accept, cookies) may change the answer.
  */
-import { MANIFEST_KEY, RELEASES_PREFIX, releaseFileKey } from '../../contracts/release.ts';
+import { hasStaticFileExtension, MANIFEST_KEY, RELEASES_PREFIX, releaseFileKey } from '../../contracts/release.ts';
 import { encodeKeyPath } from '../../contracts/s3-protocol.ts';
 import type { PreparedRelease } from './shell.ts';
 
@@ -19,11 +19,9 @@ const SHELL: Route = { kind: 'shell' };
 const ASSET: Route = { kind: 'asset' };
 const NOT_FOUND: Route = { kind: 'not-found' };
 
-/** A last segment ending in `.ext` looks like a file: it must never get the shell. */
-const FILE_LIKE = /\.[A-Za-z0-9]{1,16}$/;
-
+/** A path ending in a known static-file extension is a file: it must never get the shell. */
 export function looksLikeFile(path: string): boolean {
-  return FILE_LIKE.test(path.slice(path.lastIndexOf('/') + 1));
+  return hasStaticFileExtension(path);
 }
 
 /**

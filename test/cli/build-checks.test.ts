@@ -281,3 +281,31 @@ describe('deploy and verify refuse a broken build', () => {
     await expect(scanDist(dist)).rejects.toBeInstanceOf(InputError);
   });
 });
+
+describe("the app's own 404.html", () => {
+  it('is read into the release (and stays a release file); an oversized one is refused at deploy', async () => {
+    const root = build({
+      'index.html': VITE_SHELL,
+      'assets/index-CGELnclK.js': 'js',
+      'assets/index-B2xQ0mFp.css': 'css',
+      '404.html': '<h1>lost</h1>',
+    });
+    const dist = await scanDist(root);
+    expect(dist.notFoundPage).toBe('<h1>lost</h1>');
+    expect(dist.files.map((file) => file.path)).toContain('404.html');
+    const { validateReleaseRecord } = await import('../../contracts/release.ts');
+    const base = {
+      schema: 1,
+      id: 'r1',
+      createdAt: '2026-11-24T00:00:00.000Z',
+      shell: '<!doctype html>',
+      assetPrefixes: [],
+      assets: [],
+      files: [],
+    };
+    expect(validateReleaseRecord({ ...base, notFoundPage: '<h1>lost</h1>' }).notFoundPage).toBe('<h1>lost</h1>');
+    expect(() => validateReleaseRecord({ ...base, notFoundPage: 'x'.repeat(70_000) })).toThrow(
+      /notFoundPage.*70000 bytes; the limit is 65536/,
+    );
+  });
+});

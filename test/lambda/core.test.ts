@@ -70,6 +70,30 @@ describe('routing', () => {
     },
   );
 
+  it.each(['/users/jane.doe', '/v/1.2.3', '/blog/my.post', '/runs/run.2026-11-24.1', '/files/report.final', '/@scope/pkg.name'])(
+    'serves the shell for the dotted client route %s (only known static-file extensions mean a file)',
+    async (path) => {
+      const result = await handleRequest(get(path), context());
+      expect(result.kind === 'respond' && result.response.status).toBe(200);
+      expect(result.kind === 'respond' && result.response.body).toContain('<div id="app">');
+    },
+  );
+
+  it("serves the app's own 404.html (from the release) with status 404 for a missing file", async () => {
+    const withPage = context({
+      kind: 'ready',
+      release: prepareRelease(makeManifest(makeRelease({ notFoundPage: '<!doctype html><h1>Lost? Try the runs.</h1>' }))),
+    });
+    const result = await handleRequest(get('/missing.js'), withPage);
+    expect(result.kind === 'respond' && result.response).toMatchObject({
+      status: 404,
+      body: '<!doctype html><h1>Lost? Try the runs.</h1>',
+      headers: { 'cache-control': 'public, max-age=0, s-maxage=10', 'content-type': 'text/html; charset=utf-8' },
+    });
+    const head = await handleRequest(get('/missing.js', 'HEAD'), withPage);
+    expect(head.kind === 'respond' && head.response.body).toBe('');
+  });
+
   it('answers 404 for the manifest and release records without reading the manifest', async () => {
     const ctx = context();
     expect(await status('/manifest.json', ctx)).toBe(404);
