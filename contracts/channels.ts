@@ -9,11 +9,12 @@
  *   manifest.json                      legacy production pointer, read only when production's
  *                                      channel pointer does not exist yet
  */
+import { SHELLFRONT_PREFIX } from './release.ts';
 
 /** The channel the bare domain serves and every command uses by default. */
 export const PRODUCTION_CHANNEL = 'production';
 /** Where channel pointers live in the bucket. Reserved: a build may not write under it. */
-export const CHANNELS_PREFIX = '_shellfront/channels/';
+export const CHANNELS_PREFIX = `${SHELLFRONT_PREFIX}channels/`;
 /** Before channels, production's pointer. Read as a fallback for production only. */
 export const LEGACY_MANIFEST_KEY = 'manifest.json';
 /** A DNS label is at most 63 octets (RFC 1035 §2.3.4). */
