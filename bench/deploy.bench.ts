@@ -14,7 +14,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LOCAL_REGION, S3RVER_CREDENTIALS, startS3Server } from '../local/s3-server.ts';
-import { generateDist } from '../test/fixtures/dists/generate.ts';
+import { generateDist } from '../scripts/fixtures/generate-dist.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'shellfront.mjs');
@@ -121,7 +121,7 @@ export async function runDeployBench(): Promise<Record<string, unknown>> {
     benchmark: 'shellfront deploy vs aws s3 sync (s3rver on loopback)',
     measuredAt: new Date().toISOString(),
     node: process.version,
-    dist: { files: dist.files, bytes: dist.bytes, generator: 'test/fixtures/dists/generate.ts seed 1' },
+    dist: { files: dist.files, bytes: dist.bytes, generator: 'scripts/fixtures/generate-dist.ts seed 1' },
     runs: RUNS,
     method:
       'each command a fresh process (startup included), median of runs; sync excludes .vite/* like the CLI does. ' +

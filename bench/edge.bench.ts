@@ -17,7 +17,7 @@ import { CONFIG_HEADERS } from '../contracts/edge-config.ts';
 import { LOCAL_REGION, S3RVER_CREDENTIALS, startS3Server } from '../local/s3-server.ts';
 import { bundleEdge, edgeBuildOptions } from '../lambda/build.ts';
 import { PROJECT_ROOT } from '../scripts/paths.ts';
-import { makeManifest, makeRelease } from '../test/lambda/helpers.ts';
+import { makeManifest, makeRelease } from '../scripts/fixtures/releases.ts';
 import type { CloudFrontRequestEvent, CloudFrontRequestResult } from '../lambda/edge/types.ts';
 
 type Handler = (event: CloudFrontRequestEvent) => Promise<CloudFrontRequestResult>;

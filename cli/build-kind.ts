@@ -10,6 +10,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { usedAssetPrefixes } from './completeness.ts';
 import { InputError } from './errors.ts';
 import { flatManifestReferences, sitePath, viteManifestReferences, type Reference } from './references.ts';
 
@@ -43,7 +44,7 @@ export async function detectBuild(root: string, paths: readonly string[]): Promi
   const withDirs = (kind: BuildKind, rest: Omit<DetectedBuild, 'kind' | 'assetDirs'>): DetectedBuild => ({
     kind,
     ...rest,
-    assetDirs: ASSET_DIRS_BY_KIND[kind].filter((dir) => paths.some((path) => path.startsWith(dir))),
+    assetDirs: usedAssetPrefixes(ASSET_DIRS_BY_KIND[kind], paths),
   });
 
   if (present.has(VITE_MANIFEST)) {

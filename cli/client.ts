@@ -1,7 +1,7 @@
 /**
  * The S3 and CloudFormation clients the CLI builds for itself (tests inject their own).
  * Region is always explicit; AWS_ENDPOINT_URL_S3 (a local S3 server) implies path-style.
- * Checksums only when an operation requires them: see ../shared/TOOLCHAIN.md (s3rver stores
+ * Checksums only when an operation requires them: docs/local.md (s3rver stores
  * aws-chunked framing inside objects otherwise; harmless on real S3).
  */
 import { S3Client } from '@aws-sdk/client-s3';

@@ -15,9 +15,9 @@ export interface Completeness {
 
 export type Listing = ReadonlyMap<string, ListedObject>;
 
-/** The asset folders a release (or build) actually uses. */
-export function usedAssetPrefixes(release: { assetPrefixes: readonly string[]; assets: readonly { path: string }[] }): string[] {
-  return release.assetPrefixes.filter((prefix) => release.assets.some((asset) => asset.path.startsWith(prefix)));
+/** The asset folders that hold at least one of `paths` (a release's assets, or a build's files): the ones worth listing. */
+export function usedAssetPrefixes(assetPrefixes: readonly string[], paths: readonly string[]): string[] {
+  return assetPrefixes.filter((prefix) => paths.some((path) => path.startsWith(prefix)));
 }
 
 /** Lists several prefixes in parallel into one map by key. */
@@ -52,7 +52,7 @@ export function completenessOf(release: ReleaseRecord, listed: Listing, confirme
 export async function checkComplete(bucket: Bucket, release: ReleaseRecord, confirmed: ReadonlySet<string> = new Set()): Promise<Completeness> {
   const own = `${RELEASES_PREFIX}${release.id}`;
   const unconfirmed = releaseKeys(release).filter((key) => !confirmed.has(key));
-  const prefixes = [own, ...usedAssetPrefixes(release)].filter((prefix) => unconfirmed.some((key) => key.startsWith(prefix)));
+  const prefixes = [own, ...usedAssetPrefixes(release.assetPrefixes, release.assets.map((asset) => asset.path))].filter((prefix) => unconfirmed.some((key) => key.startsWith(prefix)));
   return completenessOf(release, await listPrefixes(bucket, prefixes), confirmed);
 }
 

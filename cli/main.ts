@@ -63,7 +63,9 @@ export async function run(context: RunContext): Promise<number> {
       const result = await spec.run(options, { client, bucket, reporter: quiet, retry: retryReporting(reporter), ...(objectWriter ? { objectWriter } : {}) });
       stdout.write(json ? `${JSON.stringify(result)}\n` : spec.render(result));
     } finally {
+      // Keep-alive sockets would hold the process open until S3 closes them (up to ~20 s).
       objectWriter?.destroy();
+      if (!context.createS3Client) client.destroy();
     }
     return EXIT.ok;
   } catch (error) {

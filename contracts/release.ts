@@ -43,7 +43,7 @@ export interface ReleaseRecord {
   readonly message?: string;
   /** The commit the build came from, and where that was read (`--git-sha`, `GITHUB_SHA`, `git in <dir>`). */
   readonly git?: { readonly sha?: string; readonly ref?: string; readonly source?: string };
-  /** The build's index.html, verbatim: the handler renders it into the shell. */
+  /** The build's index.html, verbatim (the template): the edge renders it, once per release, into the page it serves (`PreparedRelease.page`). */
   readonly shell: string;
   /**
    * Directories of hashed, immutable assets (e.g. `assets/` for Vite, `js/`, `css/` for Vue CLI).

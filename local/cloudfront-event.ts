@@ -4,25 +4,12 @@
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-event-structure.html
  */
 import { DEFAULT_ROOT_OBJECT } from '../contracts/edge-config.ts';
+import type { CloudFrontHeaders, CloudFrontRequest, CloudFrontRequestEvent, CloudFrontS3Origin } from '../lambda/edge/types.ts';
 
-export type CfHeaders = Record<string, { key?: string; value: string }[]>;
-
-export interface CfRequest {
-  clientIp: string;
-  method: string;
-  uri: string;
-  querystring: string;
-  headers: CfHeaders;
-  origin?: { s3?: CfS3Origin; custom?: unknown };
-}
-
-export interface CfS3Origin {
-  authMethod: 'none' | 'origin-access-identity';
-  customHeaders: CfHeaders;
-  domainName: string;
-  path: string;
-  region: string;
-}
+// The event shapes are the handler's own (lambda/edge/types.ts): one definition of what AWS documents.
+export type CfHeaders = CloudFrontHeaders;
+export type CfRequest = CloudFrontRequest;
+export type CfS3Origin = CloudFrontS3Origin;
 
 export interface CfResponse {
   status: string | number;
@@ -32,9 +19,7 @@ export interface CfResponse {
   bodyEncoding?: 'text' | 'base64';
 }
 
-export interface OriginRequestEvent {
-  Records: [{ cf: { config: Record<string, string>; request: CfRequest } }];
-}
+export type OriginRequestEvent = CloudFrontRequestEvent;
 
 export type EdgeHandler = (event: OriginRequestEvent) => Promise<CfRequest | CfResponse>;
 

@@ -7,7 +7,7 @@
  *    installed package serves it.
  * It also times the installed bin's start (node directly, and through `npx --no-install`).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,41 +15,22 @@ import { pathToFileURL } from 'node:url';
 import { CONFIG_HEADERS } from '../contracts/edge-config.ts';
 import { RELEASE_HEADER } from '../contracts/release.ts';
 import { LOCAL_REGION, S3RVER_CREDENTIALS, startS3Server } from '../local/s3-server.ts';
-import { PROJECT_ROOT } from './paths.ts';
+import { installProject, pack, pinned, run } from './pack.ts';
 
-const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
-const pinned = (name: string) => `${name}@${pkg.devDependencies[name]}`;
 const work = mkdtempSync(join(tmpdir(), 'shellfront-package-'));
 const started = performance.now();
 const step = (text: string) => console.log(`\n=== ${text} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
-
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
-  const result = spawnSync(command, args, { cwd, env, encoding: 'utf8' });
-  if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(' ')} (in ${cwd}) exited ${result.status}:\n${result.stdout}\n${result.stderr}`);
-  }
-  return result.stdout;
-}
-
-function project(name: string, dependencies: string[]): string {
-  const dir = join(work, name);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name, private: true, type: 'module' }, null, 2)}\n`);
-  run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', ...dependencies], dir);
-  return dir;
-}
+const project = (name: string, dependencies: string[]) => installProject(work, name, dependencies);
 
 try {
   step('npm pack');
-  const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work, '--loglevel=error'], PROJECT_ROOT)) as { filename: string; files: { path: string }[] }[];
-  const tarball = join(work, packed[0]!.filename);
-  const files = packed[0]!.files.map((file) => file.path);
+  const { tarball, files } = pack(work);
   const stray = files.filter((file) => /^(test|bench|examples|local|scripts|lambda|infra|cli|contracts)\//.test(file) || file.endsWith('.ts') && !file.endsWith('.d.ts'));
   if (stray.length > 0) throw new Error(`the package ships files it should not:\n${stray.join('\n')}`);
   for (const needed of ['bin/shellfront.mjs', 'dist/edge/index.mjs', 'dist/cli/main.mjs', 'dist/lib/infra/index.js', 'dist/lib/infra/index.d.ts', 'dist/lib/cli/api.d.ts']) {
     if (!files.includes(needed)) throw new Error(`the package lacks ${needed}`);
   }
-  console.log(`${packed[0]!.filename}: ${files.length} files`);
+  console.log(`${tarball}: ${files.length} files`);
 
   step('a CDK app from scratch: install');
   const cdkApp = project('cdk-app', [tarball, pinned('aws-cdk-lib'), pinned('constructs'), pinned('aws-cdk'), pinned('cdk-nag')]);

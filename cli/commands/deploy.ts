@@ -20,7 +20,7 @@ import {
 import { Bucket, PreconditionFailed } from '../bucket.ts';
 import type { DirectPut } from '../direct-put.ts';
 import { requireReferencedFiles } from '../build-check.ts';
-import { completenessOf, listPrefixes, requireComplete, type Listing } from '../completeness.ts';
+import { completenessOf, listPrefixes, requireComplete, usedAssetPrefixes, type Listing } from '../completeness.ts';
 import { describeLayout, readLayout, type BuildKind, type DistFile, type ScannedDist } from '../dist.ts';
 import { ConflictError, InputError, TransientError, UsageError, listSome, withNote } from '../errors.ts';
 import { readLive, readRecord, servableManifest, switchLive } from '../live.ts';
@@ -91,7 +91,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   // The reads S3 must answer start now and run while the files are hashed.
   const liveRead = early(readLive(bucket, { tolerateInvalid: true }));
   const recordRead = early(bucket.head(releaseRecordKey(id)));
-  const assetPrefixes = layout.assetPrefixes.filter((prefix) => layout.paths.some((path) => path.startsWith(prefix)));
+  const assetPrefixes = usedAssetPrefixes(layout.assetPrefixes, layout.paths);
   const assetListing = early(listPrefixes(bucket, assetPrefixes));
   // An identical build needs the live release's own folder listed: start that as soon as
   // manifest.json names a release with the same file names (hashing comes later).

@@ -24,7 +24,7 @@ export function shellResponse(release: PreparedRelease, method: string, cdnSecon
       etag: release.etag,
       [RELEASE_HEADER]: release.id,
     },
-    body: method === 'HEAD' ? '' : release.shell,
+    body: method === 'HEAD' ? '' : release.page,
   };
 }
 

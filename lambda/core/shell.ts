@@ -11,9 +11,12 @@ import { releaseFileUri } from './route.ts';
 export interface PreparedRelease {
   readonly id: string;
   readonly manifest: Manifest;
-  /** The rendered shell HTML. */
-  readonly shell: string;
-  readonly shellBytes: number;
+  /**
+   * The page the edge serves: the release's index.html (the record's `shell`, as built) with the
+   * release data inserted. Named apart from the record's raw `shell`.
+   */
+  readonly page: string;
+  readonly pageBytes: number;
   /** Strong ETag: release id + digest of the rendered shell. */
   readonly etag: string;
   readonly assetPrefixes: readonly string[];
@@ -32,18 +35,18 @@ export class ShellTooLargeError extends Error {
 
 export function prepareRelease(manifest: Manifest): PreparedRelease {
   const release = manifest.release;
-  const shell = renderShell(release);
-  const shellBytes = Buffer.byteLength(shell, 'utf8');
-  const problem = renderedShellSizeProblem(shellBytes);
-  if (problem) throw new ShellTooLargeError(release.id, shellBytes, problem);
-  const digest = createHash('sha256').update(shell).digest('base64url').slice(0, 16);
+  const page = renderShell(release);
+  const pageBytes = Buffer.byteLength(page, 'utf8');
+  const problem = renderedShellSizeProblem(pageBytes);
+  if (problem) throw new ShellTooLargeError(release.id, pageBytes, problem);
+  const digest = createHash('sha256').update(page).digest('base64url').slice(0, 16);
   const fileUris = new Map<string, string>();
   for (const file of release.files) fileUris.set(file.path, releaseFileUri(release.id, file.path));
   return {
     id: release.id,
     manifest,
-    shell,
-    shellBytes,
+    page,
+    pageBytes,
     etag: `"${release.id}-${digest}"`,
     assetPrefixes: release.assetPrefixes,
     fileUris,

@@ -6,12 +6,12 @@ import type { PreparedRelease } from './shell.ts';
 
 export interface PlainRequest {
   readonly method: string;
-  /** The URI path exactly as received (still percent-encoded), starting with `/`. */
+  /**
+   * The URI path exactly as received (still percent-encoded), starting with `/`. Routing reads
+   * the path only (it is all CloudFront keys the shell on); a pass-through keeps the rest of the
+   * request (query, headers) as CloudFront sent it.
+   */
   readonly path: string;
-  /** The query string without `?` (kept untouched on a pass-through). */
-  readonly query: string;
-  /** Lowercase header names, first value of each. */
-  readonly headers: Readonly<Record<string, string>>;
 }
 
 export interface PlainResponse {

@@ -22,12 +22,7 @@ export function displayName(name: string): string {
 }
 
 export function toPlainRequest(request: CloudFrontRequest): PlainRequest {
-  const headers: Record<string, string> = {};
-  for (const name in request.headers) {
-    const value = request.headers[name]?.[0]?.value;
-    if (value !== undefined) headers[name] = value;
-  }
-  return { method: request.method, path: request.uri, query: request.querystring ?? '', headers };
+  return { method: request.method, path: request.uri };
 }
 
 /** A generated response in Lambda@Edge's shape, with every forbidden header left out. */

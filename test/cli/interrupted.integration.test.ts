@@ -16,7 +16,7 @@ import { deploy } from '../../cli/commands/deploy.ts';
 import { releases } from '../../cli/commands/releases.ts';
 import { verify } from '../../cli/commands/verify.ts';
 import { TransientError } from '../../cli/errors.ts';
-import { generateDist } from '../fixtures/dists/generate.ts';
+import { generateDist } from '../../scripts/fixtures/generate-dist.ts';
 import { VITE_DIST, networkError } from './helpers.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/shellfront.mjs', import.meta.url));

@@ -27,8 +27,8 @@ function context(lookup: ManifestLookup = { kind: 'ready', release }, config = D
   return ctx;
 }
 
-function get(path: string, method = 'GET', query = ''): PlainRequest {
-  return { method, path, query, headers: {} };
+function get(path: string, method = 'GET'): PlainRequest {
+  return { method, path };
 }
 
 async function status(path: string, ctx = context(), method = 'GET'): Promise<number | string> {
@@ -41,7 +41,7 @@ describe('routing', () => {
     'serves the shell for %s',
     async (path) => {
       const result = await handleRequest(get(path), context());
-      expect(result).toMatchObject({ kind: 'respond', response: { status: 200, body: release.shell } });
+      expect(result).toMatchObject({ kind: 'respond', response: { status: 200, body: release.page } });
     },
   );
 

@@ -58,30 +58,7 @@ export function customEvent(overrides: EventOverrides = {}): CloudFrontRequestEv
   return applyOverrides(CUSTOM_EVENT, overrides, 'custom');
 }
 
-export function fileEntry(path: string, contentType = 'application/octet-stream'): FileEntry {
-  return { path, size: path.length, sha256: createHash('sha256').update(path).digest('hex'), contentType };
-}
-
-export const SHELL_HTML =
-  '<!doctype html><html><head><meta charset="utf-8"><title>App</title><script type="module" src="/assets/index-abc123.js"></script></head><body><div id="app"></div></body></html>';
-
-export function makeRelease(overrides: Partial<ReleaseRecord> = {}): ReleaseRecord {
-  return {
-    schema: RELEASE_SCHEMA_VERSION,
-    id: 'r1',
-    createdAt: '2026-11-23T10:00:00.000Z',
-    shell: SHELL_HTML,
-    assetPrefixes: ['assets/'],
-    assets: [fileEntry('assets/index-abc123.js', 'text/javascript')],
-    files: [fileEntry('favicon.svg', 'image/svg+xml'), fileEntry('robots.txt', 'text/plain')],
-    config: { apiBase: '/api' },
-    ...overrides,
-  };
-}
-
-export function makeManifest(release: ReleaseRecord = makeRelease(), current?: Manifest): Manifest {
-  return nextManifest(release, current, new Date('2026-11-23T10:00:00.000Z'));
-}
+export { fileEntry, makeManifest, makeRelease, SHELL_HTML } from '../../scripts/fixtures/releases.ts';
 
 export interface FakeS3Call {
   readonly url: string;

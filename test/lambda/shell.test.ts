@@ -12,7 +12,7 @@ describe('prepareRelease', () => {
     expect(one.etag).toMatch(/^"r1-[A-Za-z0-9_-]{16}"$/);
     expect(same.etag).toBe(one.etag);
     expect(other.etag).not.toBe(one.etag);
-    expect(one.shellBytes).toBe(Buffer.byteLength(one.shell));
+    expect(one.pageBytes).toBe(Buffer.byteLength(one.page));
     expect(one.fileUris.get('favicon.svg')).toBe('/releases/r1/favicon.svg');
   });
 

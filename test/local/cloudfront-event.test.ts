@@ -60,19 +60,19 @@ describe('originRequestEvent', () => {
   });
 
   it('carries every config header, lowercase, with the given values', () => {
-    const customHeaders = originRequestEvent(viewer, origin).Records[0].cf.request.origin?.s3?.customHeaders;
+    const customHeaders = originRequestEvent(viewer, origin).Records[0]!.cf.request.origin?.s3?.customHeaders;
     expect(Object.keys(customHeaders ?? {}).sort()).toEqual(Object.values(CONFIG_HEADERS).sort());
     expect(customHeaders?.[CONFIG_HEADERS.manifestTtlSeconds]).toEqual([{ key: CONFIG_HEADERS.manifestTtlSeconds, value: '2' }]);
   });
 
   it('rewrites exactly "/" to the default root object, as the distribution does', () => {
-    expect(originRequestEvent({ ...viewer, url: '/?a=1' }, origin).Records[0].cf.request).toMatchObject({ uri: '/index.html', querystring: 'a=1' });
-    expect(originRequestEvent({ ...viewer, url: '/runs/' }, origin).Records[0].cf.request.uri).toBe('/runs/');
-    expect(originRequestEvent({ ...viewer, url: '/' }, { ...origin, defaultRootObject: null }).Records[0].cf.request.uri).toBe('/');
+    expect(originRequestEvent({ ...viewer, url: '/?a=1' }, origin).Records[0]!.cf.request).toMatchObject({ uri: '/index.html', querystring: 'a=1' });
+    expect(originRequestEvent({ ...viewer, url: '/runs/' }, origin).Records[0]!.cf.request.uri).toBe('/runs/');
+    expect(originRequestEvent({ ...viewer, url: '/' }, { ...origin, defaultRootObject: null }).Records[0]!.cf.request.uri).toBe('/');
   });
 
   it('keeps the method (HEAD reaches the handler as HEAD)', () => {
-    expect(originRequestEvent({ ...viewer, method: 'HEAD' }, origin).Records[0].cf.request.method).toBe('HEAD');
+    expect(originRequestEvent({ ...viewer, method: 'HEAD' }, origin).Records[0]!.cf.request.method).toBe('HEAD');
   });
 
   it('names the bucket and region in the origin domain the way S3 does', () => {
@@ -103,7 +103,7 @@ describe('toCfHeaders', () => {
 describe('isCfResponse', () => {
   it('tells a generated response from a (rewritten) request', () => {
     expect(isCfResponse({ status: '200' })).toBe(true);
-    const request = originRequestEvent(viewer, origin).Records[0].cf.request;
+    const request = originRequestEvent(viewer, origin).Records[0]!.cf.request;
     expect(isCfResponse({ ...request, uri: '/releases/r1/favicon.svg' })).toBe(false);
   });
 });

@@ -22,7 +22,7 @@ const events: OriginRequestEvent[] = [];
 // a 404 for other files, and two broken results.
 async function handler(event: OriginRequestEvent): Promise<CfRequest | CfResponse> {
   events.push(event);
-  const request = event.Records[0].cf.request;
+  const request = event.Records[0]!.cf.request;
   if (request.uri === '/favicon.svg') return { ...request, uri: '/releases/r1/favicon.svg' };
   if (request.uri === '/throws') throw new Error('boom');
   if (request.uri === '/invalid') return { status: 'two hundred' };
@@ -114,7 +114,7 @@ describe('API behavior', () => {
     expect(response.status).toBe(404);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
     expect(await response.json()).toMatchObject({ error: 'not_found' });
-    expect(events.some((event) => event.Records[0].cf.request.uri.startsWith('/api'))).toBe(false);
+    expect(events.some((event) => event.Records[0]!.cf.request.uri.startsWith('/api'))).toBe(false);
   });
 
   it('passes the API errors and created statuses through', async () => {
@@ -161,10 +161,10 @@ describe('default behavior (the handler)', () => {
     const response = await fetch(`${edge.url}/runs/7/steps/train?tab=log`);
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('shell for /runs/7/steps/train');
-    const request = events[0]?.Records[0].cf.request;
+    const request = events[0]?.Records[0]!.cf.request;
     expect(request).toMatchObject({ method: 'GET', uri: '/runs/7/steps/train', querystring: 'tab=log' });
     expect(request?.origin?.s3?.domainName).toBe(`${BUCKET}.s3.us-east-1.amazonaws.com`);
-    expect(request?.origin?.s3?.customHeaders[CONFIG_HEADERS.manifestTtlSeconds]?.[0]?.value).toBe('2');
+    expect(request?.origin?.s3?.customHeaders![CONFIG_HEADERS.manifestTtlSeconds]?.[0]?.value).toBe('2');
   });
 
   it('applies the security headers over what the handler set', async () => {
@@ -191,7 +191,7 @@ describe('default behavior (the handler)', () => {
     const before = events.length;
     const response = await rawGet('/assets/%2e%2e/runs');
     expect(events.length).toBe(before + 1);
-    expect(events.at(-1)?.Records[0].cf.request.uri).toBe('/assets/%2e%2e/runs');
+    expect(events.at(-1)?.Records[0]!.cf.request.uri).toBe('/assets/%2e%2e/runs');
     expect(response.status).toBe(200);
   });
 
