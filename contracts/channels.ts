@@ -9,14 +9,14 @@
  *   manifest.json                      legacy production pointer, read only when production's
  *                                      channel pointer does not exist yet
  */
-import { SHELLFRONT_PREFIX } from './release.ts';
+import { MANIFEST_KEY, SHELLFRONT_PREFIX } from './release.ts';
 
 /** The channel the bare domain serves and every command uses by default. */
 export const PRODUCTION_CHANNEL = 'production';
 /** Where channel pointers live in the bucket. Reserved: a build may not write under it. */
 export const CHANNELS_PREFIX = `${SHELLFRONT_PREFIX}channels/`;
 /** Before channels, production's pointer. Read as a fallback for production only. */
-export const LEGACY_MANIFEST_KEY = 'manifest.json';
+export const LEGACY_MANIFEST_KEY = MANIFEST_KEY;
 /** A DNS label is at most 63 octets (RFC 1035 §2.3.4). */
 export const MAX_CHANNEL_NAME_LENGTH = 63;
 
