@@ -58,8 +58,14 @@ try {
   const app = installProject(work, 'ci-app', [tarball]);
   const bin = join(app, 'node_modules', '.bin', 'shellfront');
   const dist = generateDist(join(work, 'dist'), { files: FILES, seed: 1 });
-  const tools: Tool[] = ['shellfront', ...(existsSync(AWS) ? (['awsS3Sync'] as const) : []), ...(existsSync(SPA_UPLOAD) ? (['s3SpaUpload'] as const) : [])];
-  const buckets = RTTS_MS.flatMap((rtt) => Array.from({ length: RUNS }, (_, run) => tools.map((tool) => `nb-${tool.toLowerCase()}-${rtt}-${run}`)).flat());
+  const tools: Tool[] = [
+    'shellfront',
+    ...(existsSync(AWS) ? (['awsS3Sync'] as const) : []),
+    ...(existsSync(SPA_UPLOAD) ? (['s3SpaUpload'] as const) : []),
+  ];
+  const buckets = RTTS_MS.flatMap((rtt) =>
+    Array.from({ length: RUNS }, (_, run) => tools.map((tool) => `nb-${tool.toLowerCase()}-${rtt}-${run}`)).flat(),
+  );
   const server = await startS3Server({ directory: join(work, 's3'), buckets });
   const results: Record<string, Record<Tool, Samples & { firstMedianMs?: number; againMedianMs?: number }>> = {};
   try {
@@ -81,7 +87,10 @@ try {
       const command: Record<Tool, (bucket: string) => [string, string[]]> = {
         // The README's CI invocation: the installed bin, nothing else to set.
         shellfront: (bucket) => [bin, ['deploy', dist.root, '--bucket', bucket, '--json']],
-        awsS3Sync: (bucket) => [AWS, ['s3', 'sync', dist.root, `s3://${bucket}`, '--endpoint-url', proxy.endpoint, '--exclude', '.vite/*', '--only-show-errors']],
+        awsS3Sync: (bucket) => [
+          AWS,
+          ['s3', 'sync', dist.root, `s3://${bucket}`, '--endpoint-url', proxy.endpoint, '--exclude', '.vite/*', '--only-show-errors'],
+        ],
         s3SpaUpload: (bucket) => [process.execPath, [SPA_UPLOAD, dist.root, bucket]],
       };
       for (let run = 0; run < RUNS; run++) {
@@ -91,11 +100,16 @@ try {
           byTool[tool].firstMs.push(await timed(`${tool} first`, cmd, args, env, app));
           byTool[tool].againMs.push(await timed(`${tool} again`, cmd, args, env, app));
         }
-        console.error(`${rtt} ms: run ${run + 1}/${RUNS} done (${tools.map((tool) => `${tool} ${byTool[tool].firstMs.at(-1)}/${byTool[tool].againMs.at(-1)} ms`).join(', ')})`);
+        console.error(
+          `${rtt} ms: run ${run + 1}/${RUNS} done (${tools.map((tool) => `${tool} ${byTool[tool].firstMs.at(-1)}/${byTool[tool].againMs.at(-1)} ms`).join(', ')})`,
+        );
       }
       await proxy.close();
       results[`${rtt}ms`] = Object.fromEntries(
-        tools.map((tool) => [tool, { ...byTool[tool], firstMedianMs: median(byTool[tool].firstMs), againMedianMs: median(byTool[tool].againMs) }]),
+        tools.map((tool) => [
+          tool,
+          { ...byTool[tool], firstMedianMs: median(byTool[tool].firstMs), againMedianMs: median(byTool[tool].againMs) },
+        ]),
       ) as (typeof results)[string];
     }
   } finally {
@@ -144,15 +158,35 @@ try {
   }
   if (comparison && pass) {
     result.figures.push(
-      { name: 'first deploy at 60 ms: aws s3 sync / shellfront', value: comparison.firstVsSync, unit: '×', target: `≥ ${TARGETS.firstVsSync}×`, pass: pass.firstVsSync },
-      { name: 'first deploy at 60 ms: s3-spa-upload / shellfront', value: comparison.firstVsSpaUpload, unit: '×', target: '> 1×', pass: pass.firstVsSpaUpload },
-      { name: 'unchanged re-run at 60 ms: aws s3 sync / shellfront', value: comparison.redeployVsSync, unit: '×', target: `≥ ${TARGETS.redeployVsSync}×`, pass: pass.redeployVsSync },
+      {
+        name: 'first deploy at 60 ms: aws s3 sync / shellfront',
+        value: comparison.firstVsSync,
+        unit: '×',
+        target: `≥ ${TARGETS.firstVsSync}×`,
+        pass: pass.firstVsSync,
+      },
+      {
+        name: 'first deploy at 60 ms: s3-spa-upload / shellfront',
+        value: comparison.firstVsSpaUpload,
+        unit: '×',
+        target: '> 1×',
+        pass: pass.firstVsSpaUpload,
+      },
+      {
+        name: 'unchanged re-run at 60 ms: aws s3 sync / shellfront',
+        value: comparison.redeployVsSync,
+        unit: '×',
+        target: `≥ ${TARGETS.redeployVsSync}×`,
+        pass: pass.redeployVsSync,
+      },
     );
   }
   mkdirSync(join(PROJECT_ROOT, 'bench', 'results'), { recursive: true });
   writeFileSync(RESULT_FILE, `${JSON.stringify(result, null, 2)}\n`);
   for (const figure of result.figures) {
-    console.log(`${figure.name}: ${figure.value} ${figure.unit ?? ''}${figure.target ? ` (target ${figure.target}: ${figure.pass ? 'PASS' : 'FAIL'})` : ''}`);
+    console.log(
+      `${figure.name}: ${figure.value} ${figure.unit ?? ''}${figure.target ? ` (target ${figure.target}: ${figure.pass ? 'PASS' : 'FAIL'})` : ''}`,
+    );
   }
   console.log(`wrote ${RESULT_FILE}`);
 } finally {

@@ -47,7 +47,13 @@ function processCpuMs(pid: number | undefined): number | undefined {
 }
 
 /** Runs one command to completion; returns its wall time and the S3 server's CPU time meanwhile. */
-function timed(label: string, command: string, args: string[], env: NodeJS.ProcessEnv, serverPid: number | undefined): { ms: number; serverCpuMs?: number } {
+function timed(
+  label: string,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  serverPid: number | undefined,
+): { ms: number; serverCpuMs?: number } {
   const cpuBefore = processCpuMs(serverPid);
   const started = process.hrtime.bigint();
   const result = spawnSync(command, args, { env, encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024 });
@@ -76,7 +82,12 @@ export async function runDeployBench(): Promise<Record<string, unknown>> {
     AWS_CONFIG_FILE: join(work, 'aws-config'),
     AWS_SHARED_CREDENTIALS_FILE: join(work, 'aws-credentials'),
   };
-  const shellfront: CliTimings = { firstDeployMs: [], redeployMs: [], newReleaseSameAssetsMs: [], serverCpuMs: { firstDeploy: [], redeploy: [] } };
+  const shellfront: CliTimings = {
+    firstDeployMs: [],
+    redeployMs: [],
+    newReleaseSameAssetsMs: [],
+    serverCpuMs: { firstDeploy: [], redeploy: [] },
+  };
   const sync: Timings = { firstDeployMs: [], redeployMs: [], serverCpuMs: { firstDeploy: [], redeploy: [] } };
   const pid = server.process.pid;
   const note = (timings: Timings, phase: 'firstDeploy' | 'redeploy', sample: { ms: number; serverCpuMs?: number }) => {
@@ -176,8 +187,20 @@ function figures(result: Record<string, unknown>): Array<Record<string, unknown>
     { name: 'aws s3 sync first run (median)', value: sync.firstDeployMedianMs, unit: 'ms' },
     { name: 's3rver CPU while serving that sync (median)', value: serverCpu(sync), unit: 'ms' },
     { name: 'aws s3 sync re-run, nothing changed (median)', value: sync.redeployMedianMs, unit: 'ms' },
-    { name: 'first deploy: sync time / shellfront time', value: comparison.firstDeploySpeedup, unit: '×', target: `≥ ${TARGETS.firstDeploy}×`, pass: pass.firstDeploy },
-    { name: 'unchanged redeploy: sync re-run / shellfront', value: comparison.redeploySpeedup, unit: '×', target: `≥ ${TARGETS.redeploy}×`, pass: pass.redeploy },
+    {
+      name: 'first deploy: sync time / shellfront time',
+      value: comparison.firstDeploySpeedup,
+      unit: '×',
+      target: `≥ ${TARGETS.firstDeploy}×`,
+      pass: pass.firstDeploy,
+    },
+    {
+      name: 'unchanged redeploy: sync re-run / shellfront',
+      value: comparison.redeploySpeedup,
+      unit: '×',
+      target: `≥ ${TARGETS.redeploy}×`,
+      pass: pass.redeploy,
+    },
   );
   return rows;
 }
@@ -196,8 +219,12 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     const sync = comparison.sync as Record<string, number>;
     const pass = comparison.pass as Record<string, boolean>;
     console.log(`aws s3 sync: first ${sync.firstDeployMedianMs} ms, re-run ${sync.redeployMedianMs} ms`);
-    console.log(`first deploy ${comparison.firstDeploySpeedup}x faster (target ${TARGETS.firstDeploy}x): ${pass.firstDeploy ? 'PASS' : 'FAIL'}`);
-    console.log(`unchanged redeploy ${comparison.redeploySpeedup}x faster (target ${TARGETS.redeploy}x): ${pass.redeploy ? 'PASS' : 'FAIL'}`);
+    console.log(
+      `first deploy ${comparison.firstDeploySpeedup}x faster (target ${TARGETS.firstDeploy}x): ${pass.firstDeploy ? 'PASS' : 'FAIL'}`,
+    );
+    console.log(
+      `unchanged redeploy ${comparison.redeploySpeedup}x faster (target ${TARGETS.redeploy}x): ${pass.redeploy ? 'PASS' : 'FAIL'}`,
+    );
   }
   console.log(`wrote ${RESULT_FILE}`);
 }

@@ -21,7 +21,13 @@ import { makeManifest, makeRelease } from '../scripts/fixtures/releases.ts';
 import type { CloudFrontRequestEvent, CloudFrontRequestResult } from '../lambda/edge/types.ts';
 
 type Handler = (event: CloudFrontRequestEvent) => Promise<CloudFrontRequestResult>;
-interface Figure { name: string; value: number; unit: string; target?: string; pass?: boolean }
+interface Figure {
+  name: string;
+  value: number;
+  unit: string;
+  target?: string;
+  pass?: boolean;
+}
 
 const BUCKET = 'shellfront-bench';
 const WARM_RUNS = 200_000;
@@ -38,25 +44,35 @@ function figure(name: string, value: number, unit: string, target?: string, pass
 function event(uri: string, ttlSeconds = 60): CloudFrontRequestEvent {
   const header = CONFIG_HEADERS.manifestTtlSeconds;
   return {
-    Records: [{
-      cf: {
-        config: { eventType: 'origin-request' },
-        request: {
-          method: 'GET', uri, querystring: '', headers: {},
-          origin: {
-            s3: {
-              domainName: `${BUCKET}.s3.${LOCAL_REGION}.amazonaws.com`, region: LOCAL_REGION, authMethod: 'none', path: '',
-              customHeaders: { [header]: [{ key: header, value: String(ttlSeconds) }] },
+    Records: [
+      {
+        cf: {
+          config: { eventType: 'origin-request' },
+          request: {
+            method: 'GET',
+            uri,
+            querystring: '',
+            headers: {},
+            origin: {
+              s3: {
+                domainName: `${BUCKET}.s3.${LOCAL_REGION}.amazonaws.com`,
+                region: LOCAL_REGION,
+                authMethod: 'none',
+                path: '',
+                customHeaders: { [header]: [{ key: header, value: String(ttlSeconds) }] },
+              },
             },
           },
         },
       },
-    }],
+    ],
   };
 }
 
 /** A loopback proxy in front of s3rver that counts manifest GETs (and conditional ones). */
-function countingProxy(target: string): Promise<{ server: Server; endpoint: string; gets: () => number; conditional: () => number; reset: () => void }> {
+function countingProxy(
+  target: string,
+): Promise<{ server: Server; endpoint: string; gets: () => number; conditional: () => number; reset: () => void }> {
   const upstream = new URL(target);
   let gets = 0;
   let conditional = 0;
@@ -79,8 +95,14 @@ function countingProxy(target: string): Promise<{ server: Server; endpoint: stri
     server.listen(0, '127.0.0.1', () => {
       const address = server.address() as { port: number };
       resolve({
-        server, endpoint: `http://127.0.0.1:${address.port}`,
-        gets: () => gets, conditional: () => conditional, reset: () => { gets = 0; conditional = 0; },
+        server,
+        endpoint: `http://127.0.0.1:${address.port}`,
+        gets: () => gets,
+        conditional: () => conditional,
+        reset: () => {
+          gets = 0;
+          conditional = 0;
+        },
       });
     });
   });
@@ -97,7 +119,10 @@ function percentile(sorted: number[], p: number): number {
 }
 
 function median(values: number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 50);
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 }
 
 /** Wall time of one fresh `node` process running `args`, in ms. */
@@ -161,8 +186,12 @@ async function main(): Promise<void> {
   const s3 = await startS3Server({ directory: join(work, 's3'), buckets: [BUCKET] });
   const proxy = await countingProxy(s3.endpoint);
   const client = new S3Client({
-    region: LOCAL_REGION, endpoint: s3.endpoint, forcePathStyle: true, credentials: S3RVER_CREDENTIALS,
-    requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED',
+    region: LOCAL_REGION,
+    endpoint: s3.endpoint,
+    forcePathStyle: true,
+    credentials: S3RVER_CREDENTIALS,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
   });
   const put = (id: string) =>
     client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'manifest.json', Body: JSON.stringify(makeManifest(makeRelease({ id }))) }));

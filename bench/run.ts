@@ -17,7 +17,11 @@ const benches = readdirSync(here)
   .filter((name) => only.length === 0 || only.includes(basename(name, '.bench.ts')))
   .sort();
 if (benches.length === 0) {
-  console.error(`no benchmark matches ${only.join(', ')}; have: ${readdirSync(here).filter((n) => n.endsWith('.bench.ts')).join(', ')}`);
+  console.error(
+    `no benchmark matches ${only.join(', ')}; have: ${readdirSync(here)
+      .filter((n) => n.endsWith('.bench.ts'))
+      .join(', ')}`,
+  );
   process.exit(2);
 }
 

@@ -57,12 +57,14 @@ const CREDENTIAL_ERRORS: Readonly<Record<string, string>> = {
   SignatureDoesNotMatch:
     'the secret access key does not match the access key id: check AWS_SECRET_ACCESS_KEY (no stray spaces or newlines) and that both come from the same key pair',
   ExpiredToken: 'the session credentials have expired: assume the role again (in CI, re-run the job), or `aws sso login` for a profile',
-  ExpiredTokenException: 'the session credentials have expired: assume the role again (in CI, re-run the job), or `aws sso login` for a profile',
+  ExpiredTokenException:
+    'the session credentials have expired: assume the role again (in CI, re-run the job), or `aws sso login` for a profile',
   TokenRefreshRequired: 'the session credentials must be refreshed: assume the role again, or `aws sso login` for a profile',
-  InvalidToken: 'the session token is malformed or does not belong to these keys: check AWS_SESSION_TOKEN is set together with the keys it came with',
+  InvalidToken:
+    'the session token is malformed or does not belong to these keys: check AWS_SESSION_TOKEN is set together with the keys it came with',
   RequestTimeTooSkewed: "this machine's clock is too far from AWS time (more than 15 minutes): fix the clock (NTP) and run again",
   CredentialsProviderError:
-    'no credentials were found: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or in GitHub Actions configure-aws-credentials with the stack\'s CiRoleArn',
+    "no credentials were found: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or in GitHub Actions configure-aws-credentials with the stack's CiRoleArn",
 };
 
 const stripQuotes = (etag: string | undefined) => (etag ?? '').replace(/^"|"$/g, '');
@@ -93,7 +95,12 @@ export class Bucket {
     do {
       const page = await this.call('ListObjectsV2', prefix, () =>
         this.client.send(
-          new ListObjectsV2Command({ Bucket: this.name, Prefix: prefix, ContinuationToken: token, ...(delimiter ? { Delimiter: delimiter } : {}) }),
+          new ListObjectsV2Command({
+            Bucket: this.name,
+            Prefix: prefix,
+            ContinuationToken: token,
+            ...(delimiter ? { Delimiter: delimiter } : {}),
+          }),
         ),
       );
       for (const item of page.Contents ?? []) {
@@ -194,7 +201,11 @@ export class Bucket {
       const failed = answer.Errors ?? [];
       if (failed.length > 0) {
         const first = failed[0];
-        throw this.translate('DeleteObjects', first?.Key ?? '', Object.assign(new Error(first?.Message ?? 'delete failed'), { name: first?.Code ?? 'DeleteFailed' }));
+        throw this.translate(
+          'DeleteObjects',
+          first?.Key ?? '',
+          Object.assign(new Error(first?.Message ?? 'delete failed'), { name: first?.Code ?? 'DeleteFailed' }),
+        );
       }
     }
   }
@@ -234,7 +245,9 @@ export class Bucket {
       );
     }
     if (name === 'PermanentRedirect' || name === 'AuthorizationHeaderMalformed' || status === 301) {
-      return new AwsAccessError(`Bucket "${this.name}" is in another region. Pass --region <its region> (or set AWS_REGION).`, { cause: error });
+      return new AwsAccessError(`Bucket "${this.name}" is in another region. Pass --region <its region> (or set AWS_REGION).`, {
+        cause: error,
+      });
     }
     if (isRetryable(error)) {
       return new TransientError(`S3 ${operation} ${target} kept failing after retries (${name}: ${detail}).`, { cause: error });

@@ -64,7 +64,10 @@ export async function detectBuild(root: string, paths: readonly string[]): Promi
   for (const file of rootJson) {
     const parsed = await readJson(root, file);
     if (file === CRA_MANIFEST && isCraManifest(parsed)) {
-      const entries = [...Object.entries(parsed.files), ...(parsed.entrypoints ?? []).map((entry, index) => [`entrypoints[${index}]`, entry] as const)];
+      const entries = [
+        ...Object.entries(parsed.files),
+        ...(parsed.entrypoints ?? []).map((entry, index) => [`entrypoints[${index}]`, entry] as const),
+      ];
       const references = flatManifestReferences(Object.fromEntries(entries.filter(([, url]) => !url.endsWith('.map'))), file);
       return withDirs('cra', { manifestFile: file, metadata: [], references });
     }

@@ -49,10 +49,20 @@ export function completenessOf(release: ReleaseRecord, listed: Listing, confirme
 }
 
 /** Lists only the prefixes that hold keys not already confirmed; none when all are. */
-export async function checkComplete(bucket: Bucket, release: ReleaseRecord, confirmed: ReadonlySet<string> = new Set()): Promise<Completeness> {
+export async function checkComplete(
+  bucket: Bucket,
+  release: ReleaseRecord,
+  confirmed: ReadonlySet<string> = new Set(),
+): Promise<Completeness> {
   const own = `${RELEASES_PREFIX}${release.id}`;
   const unconfirmed = releaseKeys(release).filter((key) => !confirmed.has(key));
-  const prefixes = [own, ...usedAssetPrefixes(release.assetPrefixes, release.assets.map((asset) => asset.path))].filter((prefix) => unconfirmed.some((key) => key.startsWith(prefix)));
+  const prefixes = [
+    own,
+    ...usedAssetPrefixes(
+      release.assetPrefixes,
+      release.assets.map((asset) => asset.path),
+    ),
+  ].filter((prefix) => unconfirmed.some((key) => key.startsWith(prefix)));
   return completenessOf(release, await listPrefixes(bucket, prefixes), confirmed);
 }
 

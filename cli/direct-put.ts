@@ -92,7 +92,14 @@ export class DirectPut {
     let signer = this.signers.get(region);
     if (!signer) {
       const config = this.client.config;
-      signer = new SignatureV4({ service: 's3', region, credentials: config.credentials, sha256: config.sha256, uriEscapePath: false, applyChecksum: false });
+      signer = new SignatureV4({
+        service: 's3',
+        region,
+        credentials: config.credentials,
+        sha256: config.sha256,
+        uriEscapePath: false,
+        applyChecksum: false,
+      });
       this.signers.set(region, signer);
     }
     return signer;
@@ -154,7 +161,6 @@ export class DirectPut {
   }
 }
 
-
 /** An error shaped like the SDK's for an S3 error answer. */
 export function s3Error(status: number, body: string): Error {
   const parsed = parseS3Error(body);
@@ -165,4 +171,3 @@ export function s3Error(status: number, body: string): Error {
     $metadata: { httpStatusCode: status },
   });
 }
-

@@ -165,7 +165,6 @@ function layoutWarnings(assets: readonly DistFile[], files: readonly DistFile[])
   return warnings;
 }
 
-
 async function listFiles(root: string): Promise<string[]> {
   let entries;
   try {
@@ -180,7 +179,12 @@ async function listFiles(root: string): Promise<string[]> {
     const absolute = join(entry.parentPath, entry.name);
     const isFile = entry.isFile() || (entry.isSymbolicLink() && (await stat(absolute)).isFile());
     if (!isFile) continue;
-    files.push(absolute.slice(root.replace(/[\\/]+$/, '').length + 1).split(sep).join('/'));
+    files.push(
+      absolute
+        .slice(root.replace(/[\\/]+$/, '').length + 1)
+        .split(sep)
+        .join('/'),
+    );
   }
   return files.sort();
 }

@@ -35,9 +35,7 @@ export async function readHistory(bucket: Bucket): Promise<History> {
   });
   releases.sort((a, b) => (b.record?.createdAt ?? '').localeCompare(a.record?.createdAt ?? '') || b.id.localeCompare(a.id));
   const recorded = new Set(ids);
-  const orphanFolders = folders
-    .map((folder) => folder.slice(RELEASES_PREFIX.length, -1))
-    .filter((id) => !recorded.has(id));
+  const orphanFolders = folders.map((folder) => folder.slice(RELEASES_PREFIX.length, -1)).filter((id) => !recorded.has(id));
   return { releases, orphanFolders };
 }
 

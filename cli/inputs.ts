@@ -37,14 +37,19 @@ export async function readConfigFile(path: string): Promise<Record<string, unkno
     throw new InputError(`--config ${path} is not valid JSON (${(error as Error).message}).`, { cause: error });
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InputError(`--config ${path} must hold a JSON object like {"apiBase": "/api"}, got ${Array.isArray(value) ? 'an array' : typeof value}.`);
+    throw new InputError(
+      `--config ${path} must hold a JSON object like {"apiBase": "/api"}, got ${Array.isArray(value) ? 'an array' : typeof value}.`,
+    );
   }
   return value as Record<string, unknown>;
 }
 
 export function splitList(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
-  const items = value.split(',').map((item) => item.trim()).filter(Boolean);
+  const items = value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
   if (items.length === 0) throw new UsageError(`expected a comma-separated list of folders like assets/,js/, got ${JSON.stringify(value)}`);
   return items;
 }

@@ -60,7 +60,13 @@ export async function run(context: RunContext): Promise<number> {
     const bucket = where.bucket !== undefined ? where.bucket : await (context.bucketFromStack ?? lookUpStack)(where.stack, region);
     // 3. The command.
     try {
-      const result = await spec.run(options, { client, bucket, reporter: quiet, retry: retryReporting(reporter), ...(objectWriter ? { objectWriter } : {}) });
+      const result = await spec.run(options, {
+        client,
+        bucket,
+        reporter: quiet,
+        retry: retryReporting(reporter),
+        ...(objectWriter ? { objectWriter } : {}),
+      });
       stdout.write(json ? `${JSON.stringify(result)}\n` : spec.render(result));
     } finally {
       // Keep-alive sockets would hold the process open until S3 closes them (up to ~20 s).
@@ -84,16 +90,22 @@ export async function run(context: RunContext): Promise<number> {
 function findSpec(command: string): CommandSpec<unknown, unknown> {
   if (Object.hasOwn(SPECS, command)) return SPECS[command as CommandName] as unknown as CommandSpec<unknown, unknown>;
   const guess = closest(command, Object.keys(SPECS));
-  throw new UsageError(`Unknown command ${JSON.stringify(command)}.${guess ? ` Did you mean \`shellfront ${guess}\`?` : ''} Commands: ${Object.keys(SPECS).join(', ')}.`);
+  throw new UsageError(
+    `Unknown command ${JSON.stringify(command)}.${guess ? ` Did you mean \`shellfront ${guess}\`?` : ''} Commands: ${Object.keys(SPECS).join(', ')}.`,
+  );
 }
 
-function bucketSource(bucket: string | undefined, stack: string | undefined): { bucket: string; stack?: never } | { bucket?: never; stack: string } {
+function bucketSource(
+  bucket: string | undefined,
+  stack: string | undefined,
+): { bucket: string; stack?: never } | { bucket?: never; stack: string } {
   if (bucket !== undefined && stack !== undefined) throw new UsageError('Pass either --bucket or --stack, not both.');
   if (bucket !== undefined) {
     if (bucket.trim() === '') throw new UsageError('--bucket must name a bucket, got an empty string');
     return { bucket };
   }
-  if (stack === undefined || stack.trim() === '') throw new UsageError('Which bucket? Pass --bucket <name>, or --stack <name> to read it from the stack outputs.');
+  if (stack === undefined || stack.trim() === '')
+    throw new UsageError('Which bucket? Pass --bucket <name>, or --stack <name> to read it from the stack outputs.');
   return { stack };
 }
 

@@ -32,7 +32,12 @@ export interface AssetPlan {
  * and its `sha256` metadata is absent (not written by this CLI) or names this very file (our own
  * upload, cut short). A different size under a different recorded checksum is a real conflict.
  */
-export async function planAssets(bucket: Bucket, dist: ScannedDist, existing: Listing, liveAssets: ReadonlySet<string>): Promise<AssetPlan> {
+export async function planAssets(
+  bucket: Bucket,
+  dist: ScannedDist,
+  existing: Listing,
+  liveAssets: ReadonlySet<string>,
+): Promise<AssetPlan> {
   const missing: DistFile[] = [];
   const leftovers: string[] = [];
   const present: DistFile[] = [];

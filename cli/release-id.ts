@@ -44,7 +44,8 @@ export interface GitSources {
 export async function readGitInfo(sources: GitSources): Promise<GitInfo | undefined> {
   const env = sources.env ?? process.env;
   if (sources.sha !== undefined) {
-    if (!SHA.test(sources.sha)) throw new UsageError(`--git-sha must be 7-64 lowercase hex digits (a commit id), got ${JSON.stringify(sources.sha)}`);
+    if (!SHA.test(sources.sha))
+      throw new UsageError(`--git-sha must be 7-64 lowercase hex digits (a commit id), got ${JSON.stringify(sources.sha)}`);
     return { sha: sources.sha, ...(sources.ref ? { ref: sources.ref } : {}), source: '--git-sha' };
   }
   const ciRef = sources.ref ?? (env.GITHUB_REF_NAME || env.GITHUB_REF || undefined);

@@ -66,10 +66,7 @@ export function isRetryable(error: unknown): boolean {
   const status = httpStatusOf(error);
   const name = (error as Error | undefined)?.name ?? '';
   return (
-    RETRYABLE_NAMES.has(name) ||
-    isThrottling(error) ||
-    isNetworkError(error) ||
-    (status !== undefined && status >= 500 && status !== 501)
+    RETRYABLE_NAMES.has(name) || isThrottling(error) || isNetworkError(error) || (status !== undefined && status >= 500 && status !== 501)
   );
 }
 

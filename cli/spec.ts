@@ -79,7 +79,10 @@ export function helpFor(spec: CommandSpec): string {
  * flag that takes a value (`--keep -1`) is taken as its value, so its own check can say what is
  * wrong with it.
  */
-export function parseCommandArgs(spec: CommandSpec, args: readonly string[]): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+export function parseCommandArgs(
+  spec: CommandSpec,
+  args: readonly string[],
+): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   const flags = allFlags(spec);
   const shorts = new Map(Object.entries(flags).flatMap(([name, flag]) => (flag.short ? [[flag.short, name] as const] : [])));
   const joined: string[] = [];
@@ -89,9 +92,15 @@ export function parseCommandArgs(spec: CommandSpec, args: readonly string[]): { 
       joined.push(...args.slice(index));
       break;
     }
-    const name = arg.startsWith('--') ? arg.slice(2).split('=')[0] ?? '' : arg.startsWith('-') && arg.length === 2 ? shorts.get(arg.slice(1)) : undefined;
+    const name = arg.startsWith('--')
+      ? (arg.slice(2).split('=')[0] ?? '')
+      : arg.startsWith('-') && arg.length === 2
+        ? shorts.get(arg.slice(1))
+        : undefined;
     if (arg.startsWith('-') && arg !== '-' && !/^-\d/.test(arg) && (name === undefined || !(name in flags))) {
-      throw new UsageError(`Unknown flag ${arg.split('=')[0]} for \`shellfront ${spec.name}\`.${didYouMean(arg, flags)} Run \`shellfront ${spec.name} --help\` for its flags.`);
+      throw new UsageError(
+        `Unknown flag ${arg.split('=')[0]} for \`shellfront ${spec.name}\`.${didYouMean(arg, flags)} Run \`shellfront ${spec.name} --help\` for its flags.`,
+      );
     }
     const next = args[index + 1];
     if (name && flags[name]?.type === 'string' && !arg.includes('=') && next !== undefined && /^-[\d.]/.test(next)) {
@@ -117,7 +126,9 @@ export function parseCommandArgs(spec: CommandSpec, args: readonly string[]): { 
 /** Whether `--json` was asked for, read leniently (for errors raised before strict parsing). */
 export function wantsJson(args: readonly string[]): boolean {
   try {
-    return parseArgs({ args: [...args], options: { json: { type: 'boolean' } }, strict: false, allowPositionals: true }).values.json === true;
+    return (
+      parseArgs({ args: [...args], options: { json: { type: 'boolean' } }, strict: false, allowPositionals: true }).values.json === true
+    );
   } catch {
     return false;
   }
@@ -145,7 +156,11 @@ function editDistance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      current[j] = Math.min(
+        (previous[j] as number) + 1,
+        (current[j - 1] as number) + 1,
+        (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     }
     previous = current;
   }

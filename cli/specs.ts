@@ -47,13 +47,21 @@ const deploy: CommandSpec<DeployInput, DeployResult> = {
   flags: {
     release: { type: 'string', value: '<id>', help: 'release id (default: UTC time + short git sha)' },
     message: { type: 'string', short: 'm', value: '<text>', help: 'note shown by `shellfront releases`' },
-    config: { type: 'string', value: '<file.json>', help: "runtime config injected into the shell (default: keep the live one's; none: drop it)" },
+    config: {
+      type: 'string',
+      value: '<file.json>',
+      help: "runtime config injected into the shell (default: keep the live one's; none: drop it)",
+    },
     'asset-dirs': {
       type: 'string',
       value: '<a/,b/>',
       help: 'hashed asset folders (default by build: Vite assets/, CRA static/, Vue CLI js/ css/ img/ fonts/ media/);\neach needs a stack assetPathPatterns entry (static/ = /static/*)',
     },
-    'git-sha': { type: 'string', value: '<sha>', help: 'the commit the build came from (default: GITHUB_SHA, else git in the build folder)' },
+    'git-sha': {
+      type: 'string',
+      value: '<sha>',
+      help: 'the commit the build came from (default: GITHUB_SHA, else git in the build folder)',
+    },
     'git-ref': { type: 'string', value: '<ref>', help: "its branch or tag (default: GITHUB_REF_NAME, else the build folder's branch)" },
     concurrency: { type: 'string', value: '<n>', help: `parallel uploads (default ${DEFAULT_CONCURRENCY})` },
     'dry-run': { type: 'boolean', help: 'read the bucket and report what would be uploaded; write nothing' },
@@ -93,7 +101,9 @@ const deploy: CommandSpec<DeployInput, DeployResult> = {
   },
   render(r) {
     if (r.unchanged) return `Unchanged: ${r.release} is live in s3://${r.bucket} with this exact build (complete); nothing was written\n`;
-    const head = r.dryRun ? `Dry run for ${r.release}: nothing was written; a deploy would upload` : `Deployed ${r.release} to s3://${r.bucket}: live now. Uploaded`;
+    const head = r.dryRun
+      ? `Dry run for ${r.release}: nothing was written; a deploy would upload`
+      : `Deployed ${r.release} to s3://${r.bucket}: live now. Uploaded`;
     return (
       `${head}\n` +
       `  assets: ${count(r.assets.uploaded, 'new asset')} (${formatBytes(r.assets.bytesUploaded)}), ${r.assets.skipped} of ${count(r.assets.total, 'asset')} already in the bucket\n` +
@@ -157,7 +167,7 @@ const prune: CommandSpec<{ keep: number; olderThanMs?: number; dryRun: boolean; 
   name: 'prune',
   summary: 'delete old releases and unreferenced assets',
   description:
-    "Keeps the <n> newest releases, plus the live one and the one `rollback` would go to; deletes the\n" +
+    'Keeps the <n> newest releases, plus the live one and the one `rollback` would go to; deletes the\n' +
     'other releases, and assets no kept release uses once they are older than --older-than.',
   flags: {
     keep: { type: 'string', value: '<n>', help: 'how many of the newest releases to keep (0 or more; required)' },
@@ -169,7 +179,9 @@ const prune: CommandSpec<{ keep: number; olderThanMs?: number; dryRun: boolean; 
     noPositionals(input, 'prune');
     const keep = parseWholeNumber('keep', text(input, 'keep'), 0);
     if (keep === undefined) {
-      throw new UsageError('prune needs --keep <n>: how many of the newest releases to keep (the live one and the rollback target are always kept)');
+      throw new UsageError(
+        'prune needs --keep <n>: how many of the newest releases to keep (the live one and the rollback target are always kept)',
+      );
     }
     const olderThanMs = parseDuration('older-than', text(input, 'older-than'));
     return {
@@ -193,7 +205,8 @@ const prune: CommandSpec<{ keep: number; olderThanMs?: number; dryRun: boolean; 
 const verify: CommandSpec<{ release?: string }, VerifyResult> = {
   name: 'verify',
   summary: 'check the live release is complete',
-  description: 'Checks that the live (or named) release is complete in the bucket, and that its index.html\nloads nothing the bucket lacks. Exit 5 when it is not.',
+  description:
+    'Checks that the live (or named) release is complete in the bucket, and that its index.html\nloads nothing the bucket lacks. Exit 5 when it is not.',
   flags: { release: { ...releaseFlag, help: 'the release to check (default: the live one)' } },
   options(input) {
     noPositionals(input, 'verify');

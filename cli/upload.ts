@@ -37,4 +37,3 @@ export async function uploadAll(bucket: Bucket, uploads: readonly Upload[], conc
   });
   reporter.endProgress();
 }
-

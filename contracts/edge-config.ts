@@ -220,20 +220,38 @@ export function behaviorTable(options: BehaviorTableOptions = {}): Behavior[] {
     const bare = api.endsWith('/*') && api.length > 2 ? api.slice(0, -2) : undefined;
     for (const pathPattern of bare ? [api, bare] : [api]) {
       table.push({
-        name: 'api', pathPattern, origin: 'api', edgeFunction: false, cachePolicy: 'disabled',
-        allowedMethods: 'ALL', forwardAllViewerHeaders: true, compress: false,
+        name: 'api',
+        pathPattern,
+        origin: 'api',
+        edgeFunction: false,
+        cachePolicy: 'disabled',
+        allowedMethods: 'ALL',
+        forwardAllViewerHeaders: true,
+        compress: false,
       });
     }
   }
   for (const pattern of assets) {
     table.push({
-      name: 'assets', pathPattern: pattern, origin: 'bucket', edgeFunction: false, cachePolicy: 'immutable-assets',
-      allowedMethods: 'GET_HEAD', forwardAllViewerHeaders: false, compress: true,
+      name: 'assets',
+      pathPattern: pattern,
+      origin: 'bucket',
+      edgeFunction: false,
+      cachePolicy: 'immutable-assets',
+      allowedMethods: 'GET_HEAD',
+      forwardAllViewerHeaders: false,
+      compress: true,
     });
   }
   table.push({
-    name: 'default', pathPattern: '*', origin: 'bucket', edgeFunction: true, cachePolicy: 'shell',
-    allowedMethods: 'GET_HEAD', forwardAllViewerHeaders: false, compress: true,
+    name: 'default',
+    pathPattern: '*',
+    origin: 'bucket',
+    edgeFunction: true,
+    cachePolicy: 'shell',
+    allowedMethods: 'GET_HEAD',
+    forwardAllViewerHeaders: false,
+    compress: true,
   });
   return table;
 }
@@ -333,7 +351,10 @@ export function assetPatternProblem(pattern: string): string | undefined {
   const problem = pathPatternProblem(pattern);
   if (problem) return problem;
   if (!/^\/[^*?]+\/\*$/.test(pattern)) {
-    const folder = pattern.replace(/^\/*/, '').replace(/[/*?]+$/, '').replace(/[*?]/g, '');
+    const folder = pattern
+      .replace(/^\/*/, '')
+      .replace(/[/*?]+$/, '')
+      .replace(/[*?]/g, '');
     return `${JSON.stringify(pattern)} is not a folder pattern: write it as "/<folder>/*"${folder ? `, e.g. "${assetPatternForDir(folder)}" (deploy with --asset-dirs ${folder}/)` : ''}`;
   }
   return undefined;

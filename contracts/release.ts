@@ -203,9 +203,9 @@ export function validateReleaseRecord(value: unknown, field = 'release'): Releas
     if (git.ref !== undefined) requireString(git.ref, `${field}.git.ref`);
     if (git.source !== undefined) requireString(git.source, `${field}.git.source`);
   }
-  if (record.shell === undefined) fail(`${field}.shell`, 'missing: a release needs the build\'s index.html');
+  if (record.shell === undefined) fail(`${field}.shell`, "missing: a release needs the build's index.html");
   const shell = requireString(record.shell, `${field}.shell`);
-  if (shell.trim().length === 0) fail(`${field}.shell`, 'is empty: a release needs the build\'s index.html');
+  if (shell.trim().length === 0) fail(`${field}.shell`, "is empty: a release needs the build's index.html");
 
   if (!Array.isArray(record.assetPrefixes)) {
     fail(`${field}.assetPrefixes`, `expected an array of folders like "assets/", got ${describe(record.assetPrefixes)}`);
@@ -302,9 +302,7 @@ export function parseReleaseRecord(text: string): ReleaseRecord {
 
 /** A new manifest that makes `release` live, remembering `current` as the previous one. */
 export function nextManifest(release: ReleaseRecord, current: Manifest | undefined, now: Date): Manifest {
-  const previous = current
-    ? [current.release.id, ...current.previous].filter((id) => id !== release.id).slice(0, MAX_HISTORY)
-    : [];
+  const previous = current ? [current.release.id, ...current.previous].filter((id) => id !== release.id).slice(0, MAX_HISTORY) : [];
   return { schema: RELEASE_SCHEMA_VERSION, updatedAt: now.toISOString(), release, previous };
 }
 

@@ -34,9 +34,9 @@ export class GithubDeployRole extends Construct {
     this.provider = options.oidcProviderArn
       ? iam.OidcProviderNative.fromOidcProviderArn(this, 'Provider', options.oidcProviderArn)
       : new iam.OidcProviderNative(this, 'Provider', {
-        url: `https://${GITHUB_OIDC_HOST}`,
-        clientIds: ['sts.amazonaws.com'],
-      });
+          url: `https://${GITHUB_OIDC_HOST}`,
+          clientIds: ['sts.amazonaws.com'],
+        });
 
     this.role = new iam.Role(this, 'Resource', {
       description: `shellfront deploy from GitHub Actions: ${githubSubject(options)}`,
@@ -48,27 +48,39 @@ export class GithubDeployRole extends Construct {
       }),
     });
 
-    this.role.addToPolicy(new iam.PolicyStatement({
-      sid: 'ListSiteBucket',
-      actions: ['s3:ListBucket'],
-      resources: [bucket.bucketArn],
-    }));
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ListSiteBucket',
+        actions: ['s3:ListBucket'],
+        resources: [bucket.bucketArn],
+      }),
+    );
     const objects = bucket.arnForObjects('*');
-    this.role.addToPolicy(new iam.PolicyStatement({
-      sid: options.allowPrune ? 'ReadWriteDeleteSiteObjects' : 'ReadWriteSiteObjects',
-      actions: ['s3:GetObject', 's3:PutObject', ...(options.allowPrune ? ['s3:DeleteObject'] : [])],
-      resources: [objects],
-    }));
-    acknowledgeWildcardResource(this.role, objects,
-      'A deploy writes content-hashed keys it cannot know in advance; the role is limited to objects of this one bucket.');
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: options.allowPrune ? 'ReadWriteDeleteSiteObjects' : 'ReadWriteSiteObjects',
+        actions: ['s3:GetObject', 's3:PutObject', ...(options.allowPrune ? ['s3:DeleteObject'] : [])],
+        resources: [objects],
+      }),
+    );
+    acknowledgeWildcardResource(
+      this.role,
+      objects,
+      'A deploy writes content-hashed keys it cannot know in advance; the role is limited to objects of this one bucket.',
+    );
     const stack = Stack.of(this);
     const stackArn = stack.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: `${stack.stackName}/*` });
-    this.role.addToPolicy(new iam.PolicyStatement({
-      sid: 'ReadStackOutputs',
-      actions: ['cloudformation:DescribeStacks'],
-      resources: [stackArn],
-    }));
-    acknowledgeWildcardResource(this.role, stackArn,
-      'A stack ARN ends in a UUID assigned at creation; "/*" matches only this stack name (read-only, for shellfront --stack).');
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadStackOutputs',
+        actions: ['cloudformation:DescribeStacks'],
+        resources: [stackArn],
+      }),
+    );
+    acknowledgeWildcardResource(
+      this.role,
+      stackArn,
+      'A stack ARN ends in a UUID assigned at creation; "/*" matches only this stack name (read-only, for shellfront --stack).',
+    );
   }
 }

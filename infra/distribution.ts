@@ -11,7 +11,14 @@ import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { CACHE_SECONDS, configHeaders, DEFAULT_ROOT_OBJECT, ERROR_CACHING_SECONDS, type Behavior, type CachePolicyName } from '../contracts/edge-config.ts';
+import {
+  CACHE_SECONDS,
+  configHeaders,
+  DEFAULT_ROOT_OBJECT,
+  ERROR_CACHING_SECONDS,
+  type Behavior,
+  type CachePolicyName,
+} from '../contracts/edge-config.ts';
 import { accountUniqueName } from './names.ts';
 import { createResponseHeadersPolicy } from './response-headers.ts';
 import type { ResolvedProps } from './validate.ts';
@@ -75,9 +82,9 @@ export class SiteDistribution extends Construct {
     });
     const apiOrigin = settings.apiDomain
       ? new origins.HttpOrigin(settings.apiDomain, {
-        protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
-        originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
-      })
+          protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+          originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+        })
       : undefined;
 
     const toOptions = (behavior: Behavior): cloudfront.BehaviorOptions => {
@@ -89,9 +96,7 @@ export class SiteDistribution extends Construct {
         allowedMethods: behavior.allowedMethods === 'ALL' ? cloudfront.AllowedMethods.ALLOW_ALL : cloudfront.AllowedMethods.ALLOW_GET_HEAD,
         cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD,
         cachePolicy: cachePolicies[behavior.cachePolicy],
-        ...(behavior.forwardAllViewerHeaders
-          ? { originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER }
-          : {}),
+        ...(behavior.forwardAllViewerHeaders ? { originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER } : {}),
         compress: behavior.compress,
         responseHeadersPolicy,
         ...(behavior.edgeFunction
@@ -121,11 +126,11 @@ export class SiteDistribution extends Construct {
       ...(settings.webAclArn ? { webAclId: settings.webAclArn } : {}),
       ...(custom
         ? {
-          domainNames: [...settings.domainNames],
-          certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', settings.certificateArn as string),
-          minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
-          sslSupportMethod: cloudfront.SSLMethod.SNI,
-        }
+            domainNames: [...settings.domainNames],
+            certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', settings.certificateArn as string),
+            minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+            sslSupportMethod: cloudfront.SSLMethod.SNI,
+          }
         : {}),
       ...(props.logBucket ? { enableLogging: true, logBucket: props.logBucket, logFilePrefix: 'cloudfront/' } : {}),
       // Only how long each error is kept; no response page (that is the index.html-on-404 bug).

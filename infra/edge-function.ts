@@ -103,34 +103,46 @@ export class ShellFunction extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'shellfront shell function: reads the manifest, writes its own logs',
     });
-    role.addToPolicy(new iam.PolicyStatement({
-      sid: 'ReadManifest',
-      actions: ['s3:GetObject'],
-      resources: [`arn:${Aws.PARTITION}:s3:::${props.bucketName}/${props.manifestKey}`],
-    }));
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadManifest',
+        actions: ['s3:GetObject'],
+        resources: [`arn:${Aws.PARTITION}:s3:::${props.bucketName}/${props.manifestKey}`],
+      }),
+    );
     // Without s3:ListBucket, S3 answers a GET of a missing key with 403 instead of 404, so "no
     // release yet" would look like an outage (docs/stack.md cites the page). The s3:prefix
     // condition limits real listings to the pointer key(s); the existence check inside a GET carries
     // no prefix, hence ...IfExists. (Channel pointers, when they come, add their prefix here.)
-    role.addToPolicy(new iam.PolicyStatement({
-      sid: 'TellMissingManifestFromDenied',
-      actions: ['s3:ListBucket'],
-      resources: [`arn:${Aws.PARTITION}:s3:::${props.bucketName}`],
-      conditions: { StringEqualsIfExists: { 's3:prefix': [props.manifestKey] } },
-    }));
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'TellMissingManifestFromDenied',
+        actions: ['s3:ListBucket'],
+        resources: [`arn:${Aws.PARTITION}:s3:::${props.bucketName}`],
+        conditions: { StringEqualsIfExists: { 's3:prefix': [props.manifestKey] } },
+      }),
+    );
     // Replicas log to /aws/lambda/us-east-1.<name> in whichever region served the request.
     const logGroups = [`/aws/lambda/us-east-1.${this.functionName}`, `/aws/lambda/${this.functionName}`];
     const logArns = logGroups.map((group) => `arn:${Aws.PARTITION}:logs:*:${Aws.ACCOUNT_ID}:log-group:${group}`);
-    role.addToPolicy(new iam.PolicyStatement({
-      sid: 'WriteOwnLogs',
-      actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [...logArns, ...logArns.map((arn) => `${arn}:*`)],
-    }));
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteOwnLogs',
+        actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [...logArns, ...logArns.map((arn) => `${arn}:*`)],
+      }),
+    );
     for (const arn of logArns) {
-      acknowledgeWildcardResource(role, arn,
-        'Lambda@Edge creates its log group in every region that serves a request (region *); scoped to this function\'s log group.');
-      acknowledgeWildcardResource(role, `${arn}:*`,
-        'Lambda@Edge writes its logs in every region that serves a request (region *), to streams it names itself (:*); scoped to this function\'s log group.');
+      acknowledgeWildcardResource(
+        role,
+        arn,
+        "Lambda@Edge creates its log group in every region that serves a request (region *); scoped to this function's log group.",
+      );
+      acknowledgeWildcardResource(
+        role,
+        `${arn}:*`,
+        "Lambda@Edge writes its logs in every region that serves a request (region *), to streams it names itself (:*); scoped to this function's log group.",
+      );
     }
     return role;
   }

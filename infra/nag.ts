@@ -44,22 +44,34 @@ export function acknowledgeWildcardResource(scope: Construct, resource: string, 
 
 export function acknowledgeFindings(targets: NagTargets, settings: ResolvedProps): void {
   const { distribution, bucket, logBucket } = targets;
-  ack(distribution, 'AwsSolutions-CFR1',
-    'A public single-page app; geo restriction is a business decision, not a default (add it to the distribution or the WAF web ACL).');
+  ack(
+    distribution,
+    'AwsSolutions-CFR1',
+    'A public single-page app; geo restriction is a business decision, not a default (add it to the distribution or the WAF web ACL).',
+  );
   if (!settings.webAclArn) {
-    ack(distribution, 'AwsSolutions-CFR2',
-      'No WAF web ACL was configured (webAclArn); the site serves static files and a rendered shell. Set webAclArn to attach one.');
+    ack(
+      distribution,
+      'AwsSolutions-CFR2',
+      'No WAF web ACL was configured (webAclArn); the site serves static files and a rendered shell. Set webAclArn to attach one.',
+    );
   }
   if (!settings.accessLogs) {
     ack(distribution, 'AwsSolutions-CFR3', 'Access logging was turned off on purpose (accessLogs=false).');
     ack(bucket, 'AwsSolutions-S1', 'Access logging was turned off on purpose (accessLogs=false).');
   }
   if (settings.domainNames.length === 0) {
-    ack(distribution, 'AwsSolutions-CFR4',
-      'Without a custom domain CloudFront serves its *.cloudfront.net certificate, whose minimum protocol cannot be set; with domainNames the stack sets TLSv1.2_2021.');
+    ack(
+      distribution,
+      'AwsSolutions-CFR4',
+      'Without a custom domain CloudFront serves its *.cloudfront.net certificate, whose minimum protocol cannot be set; with domainNames the stack sets TLSv1.2_2021.',
+    );
   }
-  ack(distribution, '@aws-cdk/aws-cloudfront-origins:listBucketSecurityRisk',
-    'LIST makes a missing key a 404 instead of a 403. "/" never reaches the bucket root: defaultRootObject is index.html, the shell function answers it, and no behavior forwards query strings.');
+  ack(
+    distribution,
+    '@aws-cdk/aws-cloudfront-origins:listBucketSecurityRisk',
+    'LIST makes a missing key a 404 instead of a 403. "/" never reaches the bucket root: defaultRootObject is index.html, the shell function answers it, and no behavior forwards query strings.',
+  );
   if (logBucket) {
     ack(logBucket, 'AwsSolutions-S1', 'This is the access-log bucket; logging its own access would log into itself.');
   }

@@ -103,7 +103,8 @@ export function readSettings(context: Record<string, unknown>, env: NodeJS.Proce
     if (value === undefined) return undefined;
     if (value === '') return empty(key);
     // Negative and fractional numbers parse here; the prop's own check then states its range.
-    const number = typeof value === 'number' ? value : typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : NaN;
+    const number =
+      typeof value === 'number' ? value : typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : NaN;
     if (Number.isNaN(number)) fail(key, `expected a number, got ${JSON.stringify(value)}`);
     return number;
   };
@@ -119,19 +120,29 @@ export function readSettings(context: Record<string, unknown>, env: NodeJS.Proce
     const value = context[key];
     if (value === undefined) return undefined;
     if (value === '') return empty(key);
-    const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : fail(key, `expected a comma-separated list, got ${JSON.stringify(value)}`);
-    return items.map((item) => (typeof item === 'string' ? item.trim() : fail(key, `expected strings, got ${JSON.stringify(item)}`))).filter(Boolean);
+    const items = Array.isArray(value)
+      ? value
+      : typeof value === 'string'
+        ? value.split(',')
+        : fail(key, `expected a comma-separated list, got ${JSON.stringify(value)}`);
+    return items
+      .map((item) => (typeof item === 'string' ? item.trim() : fail(key, `expected strings, got ${JSON.stringify(item)}`)))
+      .filter(Boolean);
   };
 
   const region = str('region');
   if (!region) {
-    fail('region', 'missing: shellfront needs an explicit region (Lambda@Edge goes to us-east-1 from it); pass -c region=eu-west-1 or set "region" in cdk.json');
+    fail(
+      'region',
+      'missing: shellfront needs an explicit region (Lambda@Edge goes to us-east-1 from it); pass -c region=eu-west-1 or set "region" in cdk.json',
+    );
   }
   if (!REGION.test(region)) fail('region', `expected an AWS region like "eu-west-1", got ${JSON.stringify(region)}`);
   const account = str('account') ?? env.CDK_DEFAULT_ACCOUNT;
   if (account !== undefined && !ACCOUNT.test(account)) fail('account', `expected a 12-digit account id, got ${JSON.stringify(account)}`);
   const stackName = str('stackName') ?? DEFAULT_STACK_NAME;
-  if (!STACK_NAME.test(stackName)) fail('stackName', `expected letters, digits and hyphens starting with a letter, got ${JSON.stringify(stackName)}`);
+  if (!STACK_NAME.test(stackName))
+    fail('stackName', `expected letters, digits and hyphens starting with a letter, got ${JSON.stringify(stackName)}`);
 
   const priceClassText = str('priceClass');
   const priceClass = priceClassText === undefined ? undefined : PRICE_CLASSES[priceClassText.replace(/^PriceClass_/i, '').toLowerCase()];
@@ -140,7 +151,10 @@ export function readSettings(context: Record<string, unknown>, env: NodeJS.Proce
   const hostedZoneId = str('hostedZoneId');
   const zoneName = str('hostedZoneName');
   if ((hostedZoneId === undefined) !== (zoneName === undefined)) {
-    fail(hostedZoneId ? 'hostedZoneName' : 'hostedZoneId', 'hostedZoneId and hostedZoneName go together: set both, e.g. -c hostedZoneId=Z0123456789ABC -c hostedZoneName=example.com');
+    fail(
+      hostedZoneId ? 'hostedZoneName' : 'hostedZoneId',
+      'hostedZoneId and hostedZoneName go together: set both, e.g. -c hostedZoneId=Z0123456789ABC -c hostedZoneName=example.com',
+    );
   }
   if (hostedZoneId !== undefined && !/^Z[A-Z0-9]{1,31}$/.test(hostedZoneId)) {
     fail('hostedZoneId', `expected a Route 53 zone id like "Z0123456789ABCDEFGHIJ", got ${JSON.stringify(hostedZoneId)}`);
@@ -148,7 +162,8 @@ export function readSettings(context: Record<string, unknown>, env: NodeJS.Proce
 
   const ciRepository = str('ciRepository');
   for (const key of ['ciRef', 'ciEnvironment', 'ciOidcProviderArn', 'ciAllowPrune'] as const) {
-    if (context[key] !== undefined && !ciRepository) fail(key, 'is set but ciRepository is not: set -c ciRepository=owner/name to create the CI role');
+    if (context[key] !== undefined && !ciRepository)
+      fail(key, 'is set but ciRepository is not: set -c ciRepository=owner/name to create the CI role');
   }
 
   const defined = <T extends object>(object: T): T =>
@@ -171,12 +186,12 @@ export function readSettings(context: Record<string, unknown>, env: NodeJS.Proce
     bucketName: str('bucketName'),
     ciRole: ciRepository
       ? defined({
-        repository: ciRepository,
-        ref: str('ciRef'),
-        environment: str('ciEnvironment'),
-        oidcProviderArn: str('ciOidcProviderArn'),
-        allowPrune: bool('ciAllowPrune'),
-      })
+          repository: ciRepository,
+          ref: str('ciRef'),
+          environment: str('ciEnvironment'),
+          oidcProviderArn: str('ciOidcProviderArn'),
+          allowPrune: bool('ciAllowPrune'),
+        })
       : undefined,
   });
   return {

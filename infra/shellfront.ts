@@ -40,8 +40,23 @@ export interface ShellfrontConstructProps extends ShellfrontProps {
  * Regions. https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logging-legacy-s3.html
  */
 export const CLOUDFRONT_LOG_EXCLUDED_REGIONS: ReadonlySet<string> = new Set([
-  'af-south-1', 'ap-east-1', 'ap-east-2', 'ap-south-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5', 'ap-southeast-6',
-  'ap-southeast-7', 'ca-west-1', 'eu-central-2', 'eu-south-1', 'eu-south-2', 'il-central-1', 'me-central-1', 'me-south-1', 'mx-central-1',
+  'af-south-1',
+  'ap-east-1',
+  'ap-east-2',
+  'ap-south-2',
+  'ap-southeast-3',
+  'ap-southeast-4',
+  'ap-southeast-5',
+  'ap-southeast-6',
+  'ap-southeast-7',
+  'ca-west-1',
+  'eu-central-2',
+  'eu-south-1',
+  'eu-south-2',
+  'il-central-1',
+  'me-central-1',
+  'me-south-1',
+  'mx-central-1',
 ]);
 
 export class Shellfront extends Construct {
@@ -157,7 +172,12 @@ export class Shellfront extends Construct {
   private crossRegionBucketName(): string {
     const stack = Stack.of(this);
     const hash = Names.uniqueId(this).slice(-8).toLowerCase();
-    const prefix = stack.stackName.toLowerCase().replace(/[^a-z0-9-]+/g, '-').slice(0, 20).replace(/^-+|-+$/g, '') || 'shellfront';
+    const prefix =
+      stack.stackName
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, '-')
+        .slice(0, 20)
+        .replace(/^-+|-+$/g, '') || 'shellfront';
     return `${prefix}-${hash}-${stack.account}-${stack.region}`;
   }
 

@@ -29,9 +29,7 @@ export class ShellfrontStack extends Stack {
       description: 'shellfront: a single-page app served from S3 through CloudFront with a Lambda@Edge shell',
       ...props,
     });
-    const hostedZone = props.hostedZone
-      ? route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', props.hostedZone)
-      : undefined;
+    const hostedZone = props.hostedZone ? route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', props.hostedZone) : undefined;
     this.site = new Shellfront(this, 'Site', {
       ...props.site,
       ...(hostedZone ? { hostedZone } : {}),
@@ -43,7 +41,12 @@ export class ShellfrontStack extends Stack {
     output(OUTPUT_KEYS.distributionId, this.site.distribution.distributionId, 'CloudFront distribution id');
     output(OUTPUT_KEYS.distributionDomainName, this.site.distribution.distributionDomainName, 'CloudFront domain name');
     output(OUTPUT_KEYS.siteUrl, this.site.siteUrl, 'Where the site is served');
-    if (this.site.ciRole) output(OUTPUT_KEYS.ciRoleArn, this.site.ciRole.role.roleArn, 'Role for GitHub Actions (aws-actions/configure-aws-credentials role-to-assume)');
+    if (this.site.ciRole)
+      output(
+        OUTPUT_KEYS.ciRoleArn,
+        this.site.ciRole.role.roleArn,
+        'Role for GitHub Actions (aws-actions/configure-aws-credentials role-to-assume)',
+      );
     output(OUTPUT_KEYS.edgeFunctionVersionArn, this.site.edgeFunction.edgeArn, 'Published Lambda@Edge version (us-east-1)');
   }
 }

@@ -5,8 +5,18 @@
 import { RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import {
-  assetPatternProblem, behaviorTable, configProblem, cspProblem, DEFAULT_API_PATH_PATTERN, DEFAULT_ASSET_PATH_PATTERNS, DEFAULT_CSP, DEFAULT_EDGE_CONFIG,
-  pathPatternProblem, type Behavior, type ConfigName, type EdgeConfig,
+  assetPatternProblem,
+  behaviorTable,
+  configProblem,
+  cspProblem,
+  DEFAULT_API_PATH_PATTERN,
+  DEFAULT_ASSET_PATH_PATTERNS,
+  DEFAULT_CSP,
+  DEFAULT_EDGE_CONFIG,
+  pathPatternProblem,
+  type Behavior,
+  type ConfigName,
+  type EdgeConfig,
 } from '../contracts/edge-config.ts';
 import type { CiRoleOptions, ShellfrontProps } from './props.ts';
 
@@ -57,7 +67,7 @@ export interface ResolvedProps {
   readonly accessLogRetentionDays: number;
   readonly noncurrentVersionDays: number;
   readonly bucketRemovalPolicy: RemovalPolicy;
-  readonly ciRole: Required<Omit<CiRoleOptions, 'environment' | 'oidcProviderArn'>> & CiRoleOptions | undefined;
+  readonly ciRole: (Required<Omit<CiRoleOptions, 'environment' | 'oidcProviderArn'>> & CiRoleOptions) | undefined;
 }
 
 const HOSTNAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/i;
@@ -167,7 +177,8 @@ export function resolveProps(props: ShellfrontProps): ResolvedProps {
       );
     }
   }
-  if (props.hostedZone && domainNames.length === 0) fail('hostedZone is set but domainNames is empty: nothing to point at the distribution');
+  if (props.hostedZone && domainNames.length === 0)
+    fail('hostedZone is set but domainNames is empty: nothing to point at the distribution');
   const zoneName = props.hostedZone?.zoneName.replace(/\.$/, '');
   if (known(zoneName)) {
     const outside = domainNames.filter((name) => known(name) && name !== zoneName && !name.endsWith(`.${zoneName}`));
@@ -205,7 +216,12 @@ export function resolveProps(props: ShellfrontProps): ResolvedProps {
     contentSecurityPolicy,
     webAclArn: props.webAclArn,
     accessLogs: props.accessLogs ?? true,
-    accessLogRetentionDays: checkNumber('accessLogRetentionDays', props.accessLogRetentionDays ?? DEFAULT_ACCESS_LOG_RETENTION_DAYS, 1, 3650),
+    accessLogRetentionDays: checkNumber(
+      'accessLogRetentionDays',
+      props.accessLogRetentionDays ?? DEFAULT_ACCESS_LOG_RETENTION_DAYS,
+      1,
+      3650,
+    ),
     noncurrentVersionDays: checkNumber('noncurrentVersionDays', props.noncurrentVersionDays ?? DEFAULT_NONCURRENT_VERSION_DAYS, 1, 3650),
     bucketRemovalPolicy: props.bucketRemovalPolicy ?? RemovalPolicy.RETAIN,
     ciRole: resolveCiRole(props.ciRole),

@@ -56,7 +56,8 @@ export const nodeHttpGet: HttpGet = async (url, options) => {
   try {
     return await getOnce(url, options);
   } catch (error) {
-    const stale = (error as { reusedSocket?: boolean; code?: string }).reusedSocket && STALE_SOCKET.has((error as { code?: string }).code ?? '');
+    const stale =
+      (error as { reusedSocket?: boolean; code?: string }).reusedSocket && STALE_SOCKET.has((error as { code?: string }).code ?? '');
     if (!stale || options.signal.aborted) throw error;
     return getOnce(url, options);
   }
@@ -68,28 +69,32 @@ function getOnce(url: URL, options: HttpGetOptions): Promise<HttpAnswer> {
     const send = secure ? httpsRequest : httpRequest;
     let request: ClientRequest;
     const failed = (error: Error) => reject(Object.assign(error, { reusedSocket: request.reusedSocket }));
-    request = send(url, { method: 'GET', headers: options.headers, signal: options.signal, agent: secure ? agents.https : agents.http }, (response) => {
-      const headers = flatten(response.headers);
-      const length = Number(headers['content-length'] ?? Number.NaN);
-      if (length > options.maxBytes) {
-        request.destroy(new BodyTooLargeError(url, options.maxBytes, length));
-        return;
-      }
-      const chunks: Buffer[] = [];
-      let received = 0;
-      response.on('data', (chunk: Buffer) => {
-        received += chunk.length;
-        if (received > options.maxBytes) request.destroy(new BodyTooLargeError(url, options.maxBytes));
-        else chunks.push(chunk);
-      });
-      response.on('end', () => {
-        resolve({ status: response.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString('utf8') });
-      });
-      response.on('error', reject);
-      response.on('close', () => {
-        if (!response.complete) reject(new Error(`GET ${url.origin}${url.pathname}: the connection closed before the body ended`));
-      });
-    });
+    request = send(
+      url,
+      { method: 'GET', headers: options.headers, signal: options.signal, agent: secure ? agents.https : agents.http },
+      (response) => {
+        const headers = flatten(response.headers);
+        const length = Number(headers['content-length'] ?? Number.NaN);
+        if (length > options.maxBytes) {
+          request.destroy(new BodyTooLargeError(url, options.maxBytes, length));
+          return;
+        }
+        const chunks: Buffer[] = [];
+        let received = 0;
+        response.on('data', (chunk: Buffer) => {
+          received += chunk.length;
+          if (received > options.maxBytes) request.destroy(new BodyTooLargeError(url, options.maxBytes));
+          else chunks.push(chunk);
+        });
+        response.on('end', () => {
+          resolve({ status: response.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString('utf8') });
+        });
+        response.on('error', reject);
+        response.on('close', () => {
+          if (!response.complete) reject(new Error(`GET ${url.origin}${url.pathname}: the connection closed before the body ended`));
+        });
+      },
+    );
     request.on('error', failed);
     request.end();
   });

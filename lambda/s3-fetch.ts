@@ -38,7 +38,6 @@ export function credentialsFromEnv(env: Readonly<Record<string, string | undefin
   return { accessKeyId, secretAccessKey, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) };
 }
 
-
 /** Path-style on a custom endpoint or for dotted bucket names (TLS), virtual-hosted otherwise. */
 export function objectUrl(location: S3Location, key: string): string {
   const { bucket, region, endpoint } = location;
@@ -47,7 +46,6 @@ export function objectUrl(location: S3Location, key: string): string {
   if (bucket.includes('.')) return `https://s3.${region}.${host}/${bucket}/${encodeKeyPath(key)}`;
   return `https://${bucket}.s3.${region}.${host}/${encodeKeyPath(key)}`;
 }
-
 
 /** One reader per container per bucket+region; `get` and `now` are injectable for tests. */
 export class S3ObjectReader {

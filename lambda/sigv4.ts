@@ -58,7 +58,10 @@ function canonicalQuery(url: URL): string {
 /** The headers to send: the given ones plus host, x-amz-date, x-amz-content-sha256, token and authorization. */
 export function signRequest(input: SignInput): Record<string, string> {
   const { url, credentials, region, service } = input;
-  const amzDate = input.date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const amzDate = input.date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
   const day = amzDate.slice(0, 8);
   const payloadHash = input.payloadHash ?? EMPTY_SHA256;
   const headers: Record<string, string> = { host: url.host };

@@ -29,8 +29,7 @@ function stepsFor(index: number, status: Status): Step[] {
   // A failed run stops at `train`; a running one is inside `evaluate`.
   const stopAt = status === 'failed' ? 3 : status === 'running' ? 4 : status === 'queued' ? 0 : STEP_NAMES.length;
   return STEP_NAMES.map((name, position) => {
-    const stepStatus: Status =
-      position < stopAt ? 'succeeded' : position === stopAt && status !== 'succeeded' ? status : 'queued';
+    const stepStatus: Status = position < stopAt ? 'succeeded' : position === stopAt && status !== 'succeeded' ? status : 'queued';
     const durationSeconds = stepStatus === 'queued' ? 0 : 20 + ((index * 37 + position * 53) % 400);
     const metrics: Record<string, number> =
       name === 'train' && stepStatus === 'succeeded'

@@ -31,7 +31,11 @@ export function proxyToApi(req: IncomingMessage, res: ServerResponse, target: st
       { hostname: origin.hostname, port: origin.port, method: req.method, path: target, headers: headers.flat() },
       (answer) => {
         const status = answer.statusCode ?? 502;
-        res.writeHead(status, answer.statusMessage, withSecurityHeaders(headerListFromRaw(answer.rawHeaders), options.securityHeaders).flat());
+        res.writeHead(
+          status,
+          answer.statusMessage,
+          withSecurityHeaders(headerListFromRaw(answer.rawHeaders), options.securityHeaders).flat(),
+        );
         pipeline(answer, res, () => resolve(status));
       },
     );

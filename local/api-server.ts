@@ -17,7 +17,11 @@ const MAX_BODY_BYTES = 64 * 1024;
 
 class HttpError extends Error {
   override readonly name = 'HttpError';
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -59,10 +63,11 @@ async function route(runs: Run[], req: IncomingMessage, url: URL): Promise<[numb
   if (parts[0] !== 'api') throw new HttpError(404, 'not_found', `no API route for ${url.pathname}`);
   const [, resource, id, sub, step] = parts;
   const allow = (...methods: string[]) => {
-    if (!methods.includes(method)) throw new HttpError(405, 'method_not_allowed', `${method} is not allowed here; use ${methods.join(', ')}`);
+    if (!methods.includes(method))
+      throw new HttpError(405, 'method_not_allowed', `${method} is not allowed here; use ${methods.join(', ')}`);
   };
 
-  if (resource === 'health' && parts.length === 2) return allow('GET', 'HEAD'), [200, { ok: true }];
+  if (resource === 'health' && parts.length === 2) return (allow('GET', 'HEAD'), [200, { ok: true }]);
   if (resource === 'boom' && parts.length === 2) throw new Error('the sample API failed on purpose');
   if (resource === 'echo' && parts.length === 2) {
     // Shows what reached the origin: the local edge must proxy method, headers and body untouched.

@@ -25,7 +25,9 @@ export function cliEnvironment(endpoint: string): Record<string, string> {
 
 /** The command a user runs to deploy another build to the local S3, env included. */
 export function deployCommandLine(endpoint: string, bucket: string, dist = '<dist>'): string {
-  const env = Object.entries(cliEnvironment(endpoint)).map(([name, value]) => `${name}=${value}`).join(' ');
+  const env = Object.entries(cliEnvironment(endpoint))
+    .map(([name, value]) => `${name}=${value}`)
+    .join(' ');
   return `${env} npx --no-install shellfront deploy ${dist} --bucket ${bucket}`;
 }
 
@@ -40,7 +42,10 @@ export interface CliResult {
 /** The CLI subprocess exited non-zero (its own error, CliError in cli/errors.ts, is in `result.stderr`). */
 export class CliProcessError extends Error {
   override readonly name = 'CliProcessError';
-  constructor(readonly args: readonly string[], readonly result: CliResult) {
+  constructor(
+    readonly args: readonly string[],
+    readonly result: CliResult,
+  ) {
     super(`shellfront ${args.join(' ')} exited with code ${result.code}:\n${(result.stderr || result.stdout).trim()}`);
   }
 }

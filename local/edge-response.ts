@@ -18,7 +18,14 @@ export interface ViewerResponse {
 }
 
 /** Hop-by-hop headers Node's HTTP server manages itself; never copied from an origin. */
-export const HOP_BY_HOP_HEADERS: readonly string[] = ['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'trailer'];
+export const HOP_BY_HOP_HEADERS: readonly string[] = [
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+  'proxy-connection',
+  'trailer',
+];
 
 export class LambdaValidationError extends Error {
   override readonly name = 'LambdaValidationError';
@@ -51,7 +58,9 @@ export function viewerResponseFromLambda(result: CfResponse): ViewerResponse {
   const body = Buffer.from(result.body ?? '', encoding === 'base64' ? 'base64' : 'utf8');
   const size = body.byteLength + headers.reduce((sum, [name, value]) => sum + name.length + value.length + 4, 0);
   if (size > MAX_GENERATED_RESPONSE_BYTES) {
-    throw new LambdaValidationError(`generated response is ${size} bytes; origin-request functions may return ${MAX_GENERATED_RESPONSE_BYTES}`);
+    throw new LambdaValidationError(
+      `generated response is ${size} bytes; origin-request functions may return ${MAX_GENERATED_RESPONSE_BYTES}`,
+    );
   }
   return { status, headers, body };
 }

@@ -41,7 +41,13 @@ export interface RunningEdge {
 
 type Outcome = { status: number; note: string };
 
-function send(res: ServerResponse, status: number, headers: HeaderList, body: Buffer | string, security: Readonly<Record<string, string>>): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  headers: HeaderList,
+  body: Buffer | string,
+  security: Readonly<Record<string, string>>,
+): void {
   const length: HeaderList = [['Content-Length', String(Buffer.byteLength(body))]];
   const withoutLength = headers.filter(([name]) => name.toLowerCase() !== 'content-length');
   res.writeHead(status, withSecurityHeaders([...withoutLength, ...length], security).flat());
@@ -49,7 +55,16 @@ function send(res: ServerResponse, status: number, headers: HeaderList, body: Bu
 }
 
 function sendText(res: ServerResponse, status: number, text: string, security: Readonly<Record<string, string>>): void {
-  send(res, status, [['Content-Type', 'text/plain; charset=utf-8'], ['Cache-Control', 'no-store']], `${text}\n`, security);
+  send(
+    res,
+    status,
+    [
+      ['Content-Type', 'text/plain; charset=utf-8'],
+      ['Cache-Control', 'no-store'],
+    ],
+    `${text}\n`,
+    security,
+  );
 }
 
 function streamOrigin(res: ServerResponse, origin: OriginResponse, security: Readonly<Record<string, string>>): void {
@@ -136,7 +151,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: LocalE
       send(res, response.status, response.headers, response.body, security);
       return { status: response.status, note: `${behavior.name}: handler response` };
     } catch (error) {
-      sendText(res, 502, `502 Bad Gateway: the edge function returned an invalid response (LambdaValidationError): ${(error as Error).message}`, security);
+      sendText(
+        res,
+        502,
+        `502 Bad Gateway: the edge function returned an invalid response (LambdaValidationError): ${(error as Error).message}`,
+        security,
+      );
       return { status: 502, note: `${behavior.name}: invalid handler response` };
     }
   }

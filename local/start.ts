@@ -57,7 +57,9 @@ try {
     strict: true,
   }));
 } catch (error) {
-  fail(`${(error as Error).message.replace(/ To specify an option argument.*$/s, '')}\nRun \`npm start -- --help\` for the options (note the -- before them).`);
+  fail(
+    `${(error as Error).message.replace(/ To specify an option argument.*$/s, '')}\nRun \`npm start -- --help\` for the options (note the -- before them).`,
+  );
 }
 if (values.help) {
   process.stdout.write(HELP);
@@ -108,7 +110,12 @@ function startFailure(message: string): string {
   const taken = /EADDRINUSE\D*(?:[\d.]+:)?(\d+)|address already in use\D*(?:[\d.]+:)?(\d+)/.exec(message);
   if (!taken) return message;
   const number = Number(taken[1] ?? taken[2]);
-  const which = number === ports.edge ? ['the edge', '--port / PORT'] : number === ports.api ? ['the sample API', '--api-port / API_PORT'] : ['s3rver', '--s3-port / S3_PORT'];
+  const which =
+    number === ports.edge
+      ? ['the edge', '--port / PORT']
+      : number === ports.api
+        ? ['the sample API', '--api-port / API_PORT']
+        : ['s3rver', '--s3-port / S3_PORT'];
   return (
     `port ${number} (${which[0]}) is already taken, probably by another \`npm start\`. ` +
     `Stop that one (Ctrl-C in its terminal), or pick another port with ${which[1]} (0 picks a free one).`
@@ -117,7 +124,9 @@ function startFailure(message: string): string {
 
 const { edge, api, s3, bucket, release, config } = system;
 const env = cliEnvironment(s3.endpoint);
-const envLine = Object.entries(env).map(([name, value]) => `${name}=${value}`).join(' ');
+const envLine = Object.entries(env)
+  .map(([name, value]) => `${name}=${value}`)
+  .join(' ');
 console.log(`
 shellfront is running on loopback:
   edge     ${edge.url}   ← open this (behaviors: /api/* → API, /assets/* → S3, the rest → the edge handler)

@@ -39,7 +39,9 @@ if (!only || only === 'cli') {
     logLevel: 'warning',
     absWorkingDir: PROJECT_ROOT,
     // Some SDK dependencies still call require(): give the ESM bundle one.
-    banner: { js: "import { createRequire as __shellfrontRequire } from 'node:module'; const require = __shellfrontRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __shellfrontRequire } from 'node:module'; const require = __shellfrontRequire(import.meta.url);",
+    },
   });
   console.error(`built ${outdir}/main.mjs`);
 }

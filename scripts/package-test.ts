@@ -25,9 +25,19 @@ const project = (name: string, dependencies: string[]) => installProject(work, n
 try {
   step('npm pack');
   const { tarball, files } = pack(work);
-  const stray = files.filter((file) => /^(test|bench|examples|local|scripts|lambda|infra|cli|contracts)\//.test(file) || file.endsWith('.ts') && !file.endsWith('.d.ts'));
+  const stray = files.filter(
+    (file) =>
+      /^(test|bench|examples|local|scripts|lambda|infra|cli|contracts)\//.test(file) || (file.endsWith('.ts') && !file.endsWith('.d.ts')),
+  );
   if (stray.length > 0) throw new Error(`the package ships files it should not:\n${stray.join('\n')}`);
-  for (const needed of ['bin/shellfront.mjs', 'dist/edge/index.mjs', 'dist/cli/main.mjs', 'dist/lib/infra/index.js', 'dist/lib/infra/index.d.ts', 'dist/lib/cli/api.d.ts']) {
+  for (const needed of [
+    'bin/shellfront.mjs',
+    'dist/edge/index.mjs',
+    'dist/cli/main.mjs',
+    'dist/lib/infra/index.js',
+    'dist/lib/infra/index.d.ts',
+    'dist/lib/cli/api.d.ts',
+  ]) {
     if (!files.includes(needed)) throw new Error(`the package lacks ${needed}`);
   }
   console.log(`${tarball}: ${files.length} files`);
@@ -53,11 +63,20 @@ app.synth();
   run(join(cdkApp, 'node_modules', '.bin', 'cdk'), ['synth', '--quiet', '--no-notices'], cdkApp, env);
   const assets = readdirSync(join(cdkApp, 'cdk.out')).filter((name) => name.startsWith('asset.'));
   const shipped = readFileSync(join(cdkApp, 'node_modules', 'shellfront', 'dist', 'edge', 'index.mjs'));
-  if (!assets.some((dir) => existsSync(join(cdkApp, 'cdk.out', dir, 'index.mjs')) && readFileSync(join(cdkApp, 'cdk.out', dir, 'index.mjs')).equals(shipped))) {
+  if (
+    !assets.some(
+      (dir) =>
+        existsSync(join(cdkApp, 'cdk.out', dir, 'index.mjs')) && readFileSync(join(cdkApp, 'cdk.out', dir, 'index.mjs')).equals(shipped),
+    )
+  ) {
     throw new Error('the synthesized stack does not deploy the edge bundle shipped in the package');
   }
   if (existsSync(join(cdkApp, 'node_modules', 'esbuild'))) throw new Error('installing the package pulled in esbuild');
-  console.log(`synth ok: ${readdirSync(join(cdkApp, 'cdk.out')).filter((name) => name.endsWith('.template.json')).join(', ')}; edge asset = the shipped bundle`);
+  console.log(
+    `synth ok: ${readdirSync(join(cdkApp, 'cdk.out'))
+      .filter((name) => name.endsWith('.template.json'))
+      .join(', ')}; edge asset = the shipped bundle`,
+  );
 
   step('a Vite app from scratch: install and build');
   const viteApp = project('vite-app', [tarball, pinned('vite')]);
@@ -67,7 +86,7 @@ app.synth();
   );
   mkdirSync(join(viteApp, 'src'));
   writeFileSync(join(viteApp, 'src', 'main.js'), "document.getElementById('app').textContent = 'hello from a packaged deploy';\n");
-  writeFileSync(join(viteApp, 'vite.config.mjs'), "export default { build: { manifest: true } };\n");
+  writeFileSync(join(viteApp, 'vite.config.mjs'), 'export default { build: { manifest: true } };\n');
   run(join(viteApp, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'error'], viteApp);
 
   step('deploy with the installed bin to s3rver');
@@ -80,24 +99,55 @@ app.synth();
       AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
       AWS_REGION: LOCAL_REGION,
     };
-    const out = run(join(viteApp, 'node_modules', '.bin', 'shellfront'), ['deploy', 'dist', '--bucket', 'pkg-test', '--json'], viteApp, s3Env);
+    const out = run(
+      join(viteApp, 'node_modules', '.bin', 'shellfront'),
+      ['deploy', 'dist', '--bucket', 'pkg-test', '--json'],
+      viteApp,
+      s3Env,
+    );
     const deployed = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { release?: string; live?: boolean };
     if (!deployed.live || !deployed.release) throw new Error(`deploy did not go live: ${out}`);
     console.log(`deployed ${deployed.release}`);
 
     step('the installed edge handler serves it');
-    Object.assign(process.env, { AWS_ENDPOINT_URL_S3: s3.endpoint, AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey });
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+    });
     const { handler } = (await import(pathToFileURL(join(viteApp, 'node_modules', 'shellfront', 'dist', 'edge', 'index.mjs')).href)) as {
       handler: (event: unknown) => Promise<{ status?: string; body?: string; headers?: Record<string, { value: string }[]> }>;
     };
     const answer = await handler({
-      Records: [{ cf: { config: { eventType: 'origin-request' }, request: {
-        clientIp: '127.0.0.1', method: 'GET', uri: '/some/client/route', querystring: '', headers: {},
-        origin: { s3: { authMethod: 'none', domainName: `pkg-test.s3.${LOCAL_REGION}.amazonaws.com`, path: '', region: LOCAL_REGION,
-          customHeaders: { [CONFIG_HEADERS.manifestTtlSeconds]: [{ key: CONFIG_HEADERS.manifestTtlSeconds, value: '5' }] } } },
-      } } }],
+      Records: [
+        {
+          cf: {
+            config: { eventType: 'origin-request' },
+            request: {
+              clientIp: '127.0.0.1',
+              method: 'GET',
+              uri: '/some/client/route',
+              querystring: '',
+              headers: {},
+              origin: {
+                s3: {
+                  authMethod: 'none',
+                  domainName: `pkg-test.s3.${LOCAL_REGION}.amazonaws.com`,
+                  path: '',
+                  region: LOCAL_REGION,
+                  customHeaders: { [CONFIG_HEADERS.manifestTtlSeconds]: [{ key: CONFIG_HEADERS.manifestTtlSeconds, value: '5' }] },
+                },
+              },
+            },
+          },
+        },
+      ],
     });
-    if (answer.status !== '200' || answer.headers?.[RELEASE_HEADER]?.[0]?.value !== deployed.release || !answer.body?.includes('/assets/')) {
+    if (
+      answer.status !== '200' ||
+      answer.headers?.[RELEASE_HEADER]?.[0]?.value !== deployed.release ||
+      !answer.body?.includes('/assets/')
+    ) {
       throw new Error(`the installed handler did not serve the deployed shell: ${JSON.stringify(answer).slice(0, 400)}`);
     }
     console.log(`the shipped handler served the shell of ${deployed.release}`);
@@ -115,8 +165,10 @@ app.synth();
     }
     return Math.round(samples.sort((a, b) => a - b)[2]!);
   };
-  console.log(`shellfront --help: node node_modules/.bin/shellfront ${time(process.execPath, [join(viteApp, 'node_modules', '.bin', 'shellfront'), '--help'])} ms, ` +
-    `npx --no-install shellfront ${time('npx', ['--no-install', 'shellfront', '--help'])} ms (median of 5)`);
+  console.log(
+    `shellfront --help: node node_modules/.bin/shellfront ${time(process.execPath, [join(viteApp, 'node_modules', '.bin', 'shellfront'), '--help'])} ms, ` +
+      `npx --no-install shellfront ${time('npx', ['--no-install', 'shellfront', '--help'])} ms (median of 5)`,
+  );
   step('package test passed');
 } finally {
   rmSync(work, { recursive: true, force: true });

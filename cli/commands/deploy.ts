@@ -31,7 +31,6 @@ import { DEFAULT_CONCURRENCY } from '../specs.ts';
 import type { RetryOptions } from '../retry.ts';
 import { uploadAll, type Upload } from '../upload.ts';
 
-
 export interface DeployOptions {
   readonly client: S3Client;
   readonly bucket: string;
@@ -76,7 +75,6 @@ export interface DeployResult {
   readonly warnings: readonly string[];
 }
 
-
 export async function deploy(options: DeployOptions): Promise<DeployResult> {
   const reporter = options.reporter ?? silentReporter;
   const now = options.now ?? (() => new Date());
@@ -97,7 +95,9 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   // manifest.json names a release with the same file names (hashing comes later).
   const liveListing = early(
     liveRead.then((live) =>
-      live.manifest && samePaths(live.manifest.release, layout.paths) ? listPrefixes(bucket, [`${RELEASES_PREFIX}${live.manifest.release.id}`]) : undefined,
+      live.manifest && samePaths(live.manifest.release, layout.paths)
+        ? listPrefixes(bucket, [`${RELEASES_PREFIX}${live.manifest.release.id}`])
+        : undefined,
     ),
   );
   const dist = await describeLayout(layout);
@@ -119,7 +119,8 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     // A release every edge would refuse (shell or manifest too large) is refused before any upload.
     servableManifest(record, live.manifest, now());
     const existing = await assetListing;
-    const assetsPart = dist.assets.length > 0 ? `${count(dist.assets.length, 'asset')} in ${dist.assetPrefixes.join(' ')}` : 'no asset folders';
+    const assetsPart =
+      dist.assets.length > 0 ? `${count(dist.assets.length, 'asset')} in ${dist.assetPrefixes.join(' ')}` : 'no asset folders';
     reporter.info(`Release ${id}: ${dist.kind} build, ${assetsPart}, ${count(dist.files.length, 'release file')}`);
     // A record already there is another release, unless it is this very build: then an earlier run
     // of this deploy stopped after writing it, and this one resumes (uploads what is missing, switches).
@@ -129,11 +130,18 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     const plan = await planAssets(bucket, dist, existing, new Set(live.manifest?.release.assets.map((asset) => asset.path)));
     if (plan.conflicts.length > 0) throw plan.conflictError(options.bucket);
     if (plan.leftovers.length > 0) {
-      reporter.warn(`${count(plan.leftovers.length, 'object')} left by an interrupted upload will be uploaded again:\n${listSome(plan.leftovers)}`);
+      reporter.warn(
+        `${count(plan.leftovers.length, 'object')} left by an interrupted upload will be uploaded again:\n${listSome(plan.leftovers)}`,
+      );
     }
     const uploads: Upload[] = [
       ...plan.missing.map((file) => ({ key: file.path, file, cacheControl: ASSET_CACHE_CONTROL, immutable: true })),
-      ...dist.files.map((file) => ({ key: releaseFileKey(id, file.path), file, cacheControl: RELEASE_FILE_CACHE_CONTROL, immutable: false })),
+      ...dist.files.map((file) => ({
+        key: releaseFileKey(id, file.path),
+        file,
+        cacheControl: RELEASE_FILE_CACHE_CONTROL,
+        immutable: false,
+      })),
     ];
     const result = {
       release: id,
@@ -141,7 +149,12 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
       kind: dist.kind,
       previous: liveId ?? null,
       unchanged: false,
-      assets: { total: dist.assets.length, uploaded: plan.missing.length, skipped: plan.present.length, bytesUploaded: sumSizes(plan.missing) },
+      assets: {
+        total: dist.assets.length,
+        uploaded: plan.missing.length,
+        skipped: plan.present.length,
+        bytesUploaded: sumSizes(plan.missing),
+      },
       files: { uploaded: dist.files.length, bytesUploaded: sumSizes(dist.files) },
       bytesUploaded: sumSizes(plan.missing) + sumSizes(dist.files),
       warnings: dist.warnings,
@@ -165,7 +178,10 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     if (!(error instanceof Error) || (switching && error instanceof ConflictError)) throw error;
     if (switching) {
       // The write of manifest.json itself failed: S3 may have applied it before the connection dropped.
-      throw withNote(error, `The switch to "${id}" may or may not have happened: run \`shellfront releases\` to see which release is live.`);
+      throw withNote(
+        error,
+        `The switch to "${id}" may or may not have happened: run \`shellfront releases\` to see which release is live.`,
+      );
     }
     // Only a failure of S3 or the network goes away on its own; a refusal fails the same way again.
     const rerun = error instanceof TransientError ? ' Re-running the deploy skips assets already uploaded.' : '';
@@ -210,7 +226,9 @@ async function unchangedResult(
   const state = completenessOf(liveRelease, listed);
   const problems = state.missing.length + state.wrongSize.length;
   if (problems > 0) {
-    reporter.warn(`The build is identical to the live release ${liveRelease.id}, but ${problems} of its objects are missing: deploying it again as a new release.`);
+    reporter.warn(
+      `The build is identical to the live release ${liveRelease.id}, but ${problems} of its objects are missing: deploying it again as a new release.`,
+    );
     return undefined;
   }
   return {
@@ -237,7 +255,9 @@ function runtimeConfig(
   if (given === null) return undefined;
   if (given !== undefined) return given;
   if (live?.config !== undefined) {
-    reporter.info(`Runtime config: kept from the live release ${live.id} (pass --config <file.json> to change it, --config none to drop it).`);
+    reporter.info(
+      `Runtime config: kept from the live release ${live.id} (pass --config <file.json> to change it, --config none to drop it).`,
+    );
   }
   return live?.config;
 }

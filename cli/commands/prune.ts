@@ -53,7 +53,8 @@ export interface PruneResult {
 }
 
 export async function prune(options: PruneOptions): Promise<PruneResult> {
-  if (!Number.isInteger(options.keep) || options.keep < 0) throw new UsageError(`--keep must be a whole number of at least 0, got ${options.keep}`);
+  if (!Number.isInteger(options.keep) || options.keep < 0)
+    throw new UsageError(`--keep must be a whole number of at least 0, got ${options.keep}`);
   const grace = options.olderThanMs ?? DEFAULT_GRACE_MS;
   const reporter = options.reporter ?? silentReporter;
   const cutoff = (options.now ?? (() => new Date()))().getTime() - grace;

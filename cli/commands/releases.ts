@@ -43,18 +43,20 @@ export async function releases(options: ReleasesOptions): Promise<ReleasesResult
   const bucket = new Bucket(options.client, options.bucket, options.retry);
   const [{ manifest }, history] = await Promise.all([readLive(bucket), readHistory(bucket)]);
   const liveId = manifest?.release.id ?? null;
-  const summaries = history.releases.map(({ id, record, problem }): ReleaseSummary => ({
-    id,
-    createdAt: record?.createdAt ?? null,
-    message: record?.message ?? null,
-    gitSha: record?.git?.sha ?? null,
-    gitSource: record?.git?.source ?? null,
-    bytes: record ? releaseSize(record) : null,
-    assets: record?.assets.length ?? null,
-    files: record?.files.length ?? null,
-    live: id === liveId,
-    ...(problem ? { problem } : {}),
-  }));
+  const summaries = history.releases.map(
+    ({ id, record, problem }): ReleaseSummary => ({
+      id,
+      createdAt: record?.createdAt ?? null,
+      message: record?.message ?? null,
+      gitSha: record?.git?.sha ?? null,
+      gitSource: record?.git?.source ?? null,
+      bytes: record ? releaseSize(record) : null,
+      assets: record?.assets.length ?? null,
+      files: record?.files.length ?? null,
+      live: id === liveId,
+      ...(problem ? { problem } : {}),
+    }),
+  );
   return {
     bucket: options.bucket,
     live: liveId,

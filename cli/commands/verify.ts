@@ -43,7 +43,10 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
     release = manifest.release;
   } else {
     release = await readRecord(bucket, options.release);
-    if (!release) throw new InputError(`Release "${options.release}" is not in s3://${options.bucket}. \`shellfront releases\` lists the ones there are.`);
+    if (!release)
+      throw new InputError(
+        `Release "${options.release}" is not in s3://${options.bucket}. \`shellfront releases\` lists the ones there are.`,
+      );
   }
   const live = release.id === manifest?.release.id;
   const what = `verify failed${live ? ' for the LIVE release' : ''}`;

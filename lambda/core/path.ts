@@ -13,7 +13,7 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 const DOUBLE_ENCODED = /%(?:2e|2f|5c|00)/i;
 
 export type PathCheck =
-  | { readonly ok: true; /** Decoded, starts with `/`. */ readonly path: string }
+  | { readonly ok: true /** Decoded, starts with `/`. */; readonly path: string }
   | { readonly ok: false; readonly problem: string };
 
 export function checkPath(raw: string): PathCheck {

@@ -23,9 +23,7 @@ export interface PlainResponse {
 }
 
 /** What the core decided: answer here, or let the request go on to S3 at `path`. */
-export type CoreResult =
-  | { readonly kind: 'respond'; readonly response: PlainResponse }
-  | { readonly kind: 'pass'; readonly path: string };
+export type CoreResult = { readonly kind: 'respond'; readonly response: PlainResponse } | { readonly kind: 'pass'; readonly path: string };
 
 /** What the manifest source answers. */
 export type ManifestLookup =

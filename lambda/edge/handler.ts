@@ -87,7 +87,8 @@ export function createEdgeHandler(deps: EdgeDependencies): EdgeHandler {
         const domain = request.origin?.s3?.domainName ?? request.origin?.custom?.domainName ?? null;
         reportOnce('origin-not-s3', {
           domain,
-          problem: 'the origin is not an S3 REST endpoint (<bucket>.s3.<region>.amazonaws.com); attach this function to the bucket behavior only',
+          problem:
+            'the origin is not an S3 REST endpoint (<bucket>.s3.<region>.amazonaws.com); attach this function to the bucket behavior only',
         });
         return toCloudFrontResponse(unavailable(request.method, ERROR_RETRY_SECONDS));
       }

@@ -33,7 +33,9 @@ afterEach(() => {
 });
 
 const page = (head: string) => `<!doctype html><html><head>${head}</head><body><div id="app"></div></body></html>`;
-const VITE_SHELL = page('<script type="module" src="/assets/index-CGELnclK.js"></script><link rel="stylesheet" href="/assets/index-B2xQ0mFp.css">');
+const VITE_SHELL = page(
+  '<script type="module" src="/assets/index-CGELnclK.js"></script><link rel="stylesheet" href="/assets/index-B2xQ0mFp.css">',
+);
 
 describe('shellReferences', () => {
   it('finds scripts, stylesheets, module preloads, icons and the web app manifest', () => {
@@ -83,7 +85,12 @@ describe('shellReferences', () => {
 describe('viteManifestReferences', () => {
   it('names every chunk file, stylesheet and asset', () => {
     const manifest = JSON.stringify({
-      'index.html': { file: 'assets/index-CGELnclK.js', css: ['assets/index-B2xQ0mFp.css'], isEntry: true, dynamicImports: ['src/Run.vue'] },
+      'index.html': {
+        file: 'assets/index-CGELnclK.js',
+        css: ['assets/index-B2xQ0mFp.css'],
+        isEntry: true,
+        dynamicImports: ['src/Run.vue'],
+      },
       'src/Run.vue': { file: 'assets/Run-Dx9kq1Ze.js', assets: ['assets/logo-C5a1bT9q.svg'] },
     });
     expect(viteManifestReferences(manifest).map((ref) => ref.path)).toEqual([
@@ -110,13 +117,24 @@ describe('detectBuild: by shape, never by file name', () => {
       'assets/index-B2xQ0mFp.css': 'css',
       'manifest.json': pwa,
     });
-    const detected = await detectBuild(root, ['.vite/manifest.json', 'assets/index-B2xQ0mFp.css', 'assets/index-CGELnclK.js', 'index.html', 'manifest.json']);
+    const detected = await detectBuild(root, [
+      '.vite/manifest.json',
+      'assets/index-B2xQ0mFp.css',
+      'assets/index-CGELnclK.js',
+      'index.html',
+      'manifest.json',
+    ]);
     expect(detected).toMatchObject({ kind: 'vite', assetDirs: ['assets/'], metadata: ['.vite/manifest.json'] });
     await expect(scanDist(root)).rejects.toThrow(/manifest\.json[\s\S]*site\.webmanifest/);
   });
 
   it('a plain build whose manifest.json is a web app manifest is not a webpack build', async () => {
-    const root = build({ 'index.html': VITE_SHELL, 'assets/index-CGELnclK.js': 'js', 'assets/index-B2xQ0mFp.css': 'css', 'manifest.json': pwa });
+    const root = build({
+      'index.html': VITE_SHELL,
+      'assets/index-CGELnclK.js': 'js',
+      'assets/index-B2xQ0mFp.css': 'css',
+      'manifest.json': pwa,
+    });
     const detected = await detectBuild(root, ['assets/index-B2xQ0mFp.css', 'assets/index-CGELnclK.js', 'index.html', 'manifest.json']);
     expect(detected.kind).toBe('static');
     expect(detected.metadata).toEqual([]);
@@ -136,7 +154,9 @@ describe('detectBuild: by shape, never by file name', () => {
 
   it('a Create React App build keeps its hashed static/ files as shared assets', async () => {
     const root = build({
-      'index.html': page('<script defer src="/static/js/main.3f2a1b9c.js"></script><link href="/static/css/main.8e7d6c5b.css" rel="stylesheet">'),
+      'index.html': page(
+        '<script defer src="/static/js/main.3f2a1b9c.js"></script><link href="/static/css/main.8e7d6c5b.css" rel="stylesheet">',
+      ),
       'static/js/main.3f2a1b9c.js': 'js',
       'static/js/main.3f2a1b9c.js.map': 'map',
       'static/css/main.8e7d6c5b.css': 'css',
@@ -157,7 +177,11 @@ describe('detectBuild: by shape, never by file name', () => {
   });
 
   it('warns loudly, with the matching flags, when hashed bundles sit outside the asset folders', async () => {
-    const root = build({ 'index.html': page('<script src="/bundles/app.3f2a1b9c.js"></script>'), 'bundles/app.3f2a1b9c.js': 'js', 'main-AB12CD34.js': 'js' });
+    const root = build({
+      'index.html': page('<script src="/bundles/app.3f2a1b9c.js"></script>'),
+      'bundles/app.3f2a1b9c.js': 'js',
+      'main-AB12CD34.js': 'js',
+    });
     const dist = await scanDist(root);
     expect(dist.assetPrefixes).toEqual([]);
     expect(dist.warnings).toHaveLength(1);
@@ -170,7 +194,9 @@ describe('detectBuild: by shape, never by file name', () => {
 
 describe('assetPatternProblem (stack assetPathPatterns)', () => {
   it('refuses a folder without /* and says the fix', () => {
-    expect(assetPatternProblem('/assets')).toMatch(/not a folder pattern: write it as "\/<folder>\/\*", e\.g\. "\/assets\/\*" \(deploy with --asset-dirs assets\/\)/);
+    expect(assetPatternProblem('/assets')).toMatch(
+      /not a folder pattern: write it as "\/<folder>\/\*", e\.g\. "\/assets\/\*" \(deploy with --asset-dirs assets\/\)/,
+    );
     expect(assetPatternProblem('/static/js/*')).toBeUndefined();
     expect(assetPatternProblem('/*.js')).toMatch(/not a folder pattern/);
     expect(assetPatternProblem('/assets/*')).toBeUndefined();
@@ -214,7 +240,9 @@ describe('deploy and verify refuse a broken build', () => {
     const error = await deploy({ ...options, dist }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(IncompleteReleaseError);
     expect((error as IncompleteReleaseError).exitCode).toBe(EXIT.incomplete);
-    expect((error as Error).message).toMatch(/references a file it does not contain[\s\S]*assets\/index-CGELnclK\.js \(index\.html <script src=/);
+    expect((error as Error).message).toMatch(
+      /references a file it does not contain[\s\S]*assets\/index-CGELnclK\.js \(index\.html <script src=/,
+    );
     expect((error as Error).message).toMatch(/"r1" is still live\.$/);
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
   });

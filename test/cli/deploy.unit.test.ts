@@ -15,7 +15,14 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ASSET_CACHE_CONTROL, MANIFEST_KEY, RELEASE_FILE_CACHE_CONTROL, nextManifest, parseManifest, validateReleaseRecord } from '../../contracts/release.ts';
+import {
+  ASSET_CACHE_CONTROL,
+  MANIFEST_KEY,
+  RELEASE_FILE_CACHE_CONTROL,
+  nextManifest,
+  parseManifest,
+  validateReleaseRecord,
+} from '../../contracts/release.ts';
 import { deploy } from '../../cli/commands/deploy.ts';
 import { AwsAccessError, ConflictError, EXIT, InputError, TransientError } from '../../cli/errors.ts';
 import { VITE_DIST, body, copyFixture, networkError, noSleep, s3Error } from './helpers.ts';
@@ -69,7 +76,14 @@ describe('deploy (mocked S3)', () => {
     expect(keys.at(-1)).toBe(MANIFEST_KEY);
     expect(keys.at(-2)).toBe('releases/r2.json');
     expect(keys.slice(0, -2).sort()).toEqual(
-      ['assets/RunView-Dx9kq1Ze.js', 'assets/index-B2xQ0mFp.css', 'assets/index-CGELnclK.js', 'assets/logo-C5a1bT9q.svg', 'releases/r2/favicon.svg', 'releases/r2/robots.txt'].sort(),
+      [
+        'assets/RunView-Dx9kq1Ze.js',
+        'assets/index-B2xQ0mFp.css',
+        'assets/index-CGELnclK.js',
+        'assets/logo-C5a1bT9q.svg',
+        'releases/r2/favicon.svg',
+        'releases/r2/robots.txt',
+      ].sort(),
     );
     const manifestPut = puts().at(-1);
     expect(manifestPut?.IfMatch).toBe('"etag-1"');
@@ -180,16 +194,22 @@ describe('deploy (mocked S3)', () => {
     expect(warnings.join('\n')).toMatch(/1 object left by an interrupted upload[\s\S]*assets\/index-CGELnclK\.js/);
 
     s3.reset();
-    const usingIt = validateReleaseRecord({ ...liveRecord, assets: [{ path, size: 0, sha256: 'e'.repeat(64), contentType: 'text/javascript' }] });
-    s3.on(GetObjectCommand, { Key: MANIFEST_KEY }).resolves({ Body: body(JSON.stringify(nextManifest(usingIt, undefined, new Date()))), ETag: '"e"' });
+    const usingIt = validateReleaseRecord({
+      ...liveRecord,
+      assets: [{ path, size: 0, sha256: 'e'.repeat(64), contentType: 'text/javascript' }],
+    });
+    s3.on(GetObjectCommand, { Key: MANIFEST_KEY }).resolves({
+      Body: body(JSON.stringify(nextManifest(usingIt, undefined, new Date()))),
+      ETag: '"e"',
+    });
     s3.on(HeadObjectCommand).rejects(s3Error('NotFound', 404));
     s3.on(ListObjectsV2Command).resolves({ Contents: [empty] });
     await expect(deploy(options)).rejects.toThrow(/would get different bytes[\s\S]*0 bytes in the bucket/);
   });
 
   it.each([
-    ['with this file\'s own checksum (our upload, cut mid-body)', 'own'],
-    ['without the CLI\'s checksum metadata', 'none'],
+    ["with this file's own checksum (our upload, cut mid-body)", 'own'],
+    ["without the CLI's checksum metadata", 'none'],
   ])('uploads again a partial object %s that the live release does not use', async (_, metadata) => {
     const path = 'assets/index-CGELnclK.js';
     const bytes = readFileSync(join(VITE_DIST, path));
@@ -209,9 +229,12 @@ describe('deploy (mocked S3)', () => {
     s3.on(HeadObjectCommand, { Key: path }).resolves({ Metadata: { sha256: createHash('sha256').update(bytes).digest('hex') } });
     // The asset is already there with a non-MD5 ETag; everything else is what this deploy puts.
     s3.on(ListObjectsV2Command).callsFake(async (input: { Prefix: string }) => ({
-      Contents: [{ Key: path, Size: bytes.byteLength, ETag: '"kms-etag"' }, ...putKeys().filter((key) => key !== path).map((Key) => ({ Key, Size: sizeOf(Key) }))].filter(
-        (object) => object.Key.startsWith(input.Prefix),
-      ),
+      Contents: [
+        { Key: path, Size: bytes.byteLength, ETag: '"kms-etag"' },
+        ...putKeys()
+          .filter((key) => key !== path)
+          .map((Key) => ({ Key, Size: sizeOf(Key) })),
+      ].filter((object) => object.Key.startsWith(input.Prefix)),
     }));
     const result = await deploy(options);
     expect(result.assets).toMatchObject({ total: 4, uploaded: 3, skipped: 1 });
@@ -248,13 +271,21 @@ describe('deploy (mocked S3)', () => {
     await expect(deploy(options)).rejects.toThrow(/Release "r2" already exists/);
   });
 
-  it('keeps the live release\'s runtime config when --config is not given, and drops it only with --config none', async () => {
+  it("keeps the live release's runtime config when --config is not given, and drops it only with --config none", async () => {
     const withConfig = validateReleaseRecord({ ...liveRecord, config: { apiBase: '/api/v2' } });
-    s3.on(GetObjectCommand, { Key: MANIFEST_KEY }).resolves({ Body: body(JSON.stringify(nextManifest(withConfig, undefined, new Date()))), ETag: '"c"' });
+    s3.on(GetObjectCommand, { Key: MANIFEST_KEY }).resolves({
+      Body: body(JSON.stringify(nextManifest(withConfig, undefined, new Date()))),
+      ETag: '"c"',
+    });
     const messages: string[] = [];
     const reporter = { info: (text: string) => void messages.push(text), warn() {}, progress() {}, endProgress() {} };
     await deploy({ ...options, reporter });
-    const record = () => JSON.parse(puts().filter((put) => put.Key?.startsWith('releases/r') && put.Key.endsWith('.json')).at(-1)?.Body as string);
+    const record = () =>
+      JSON.parse(
+        puts()
+          .filter((put) => put.Key?.startsWith('releases/r') && put.Key.endsWith('.json'))
+          .at(-1)?.Body as string,
+      );
     expect(record().config).toEqual({ apiBase: '/api/v2' });
     expect(messages.join('\n')).toMatch(/Runtime config: kept from the live release r1 .*--config none to drop it/);
 
@@ -267,7 +298,9 @@ describe('deploy (mocked S3)', () => {
     const path = 'assets/index-CGELnclK.js';
     const bytes = readFileSync(join(VITE_DIST, path));
     const before = { Key: path, Size: bytes.byteLength, ETag: `"${createHash('md5').update(bytes).digest('hex')}"` };
-    s3.on(ListObjectsV2Command, { Prefix: 'assets/' }).resolvesOnce({ Contents: [before] }).resolves({ Contents: [] });
+    s3.on(ListObjectsV2Command, { Prefix: 'assets/' })
+      .resolvesOnce({ Contents: [before] })
+      .resolves({ Contents: [] });
     await expect(deploy(options)).rejects.toThrow(/Before switching: release "r2" is incomplete[\s\S]*missing: assets\/index-CGELnclK\.js/);
     expect(putKeys()).not.toContain(path);
     expect(putKeys()).not.toContain(MANIFEST_KEY);
@@ -288,7 +321,10 @@ describe('deploy (mocked S3)', () => {
   it('refuses, before any upload, a release whose shell the edge could not serve', async () => {
     const dist = copyFixture(VITE_DIST);
     const html = readFileSync(join(dist, 'index.html'), 'utf8');
-    writeFileSync(join(dist, 'index.html'), html.replace('</body>', `<script type="application/json">"${'x'.repeat(1024 * 1024)}"</script></body>`));
+    writeFileSync(
+      join(dist, 'index.html'),
+      html.replace('</body>', `<script type="application/json">"${'x'.repeat(1024 * 1024)}"</script></body>`),
+    );
     const refusal = deploy({ ...options, dist });
     await expect(refusal).rejects.toBeInstanceOf(InputError);
     await expect(refusal).rejects.toThrow(/cannot be served: the rendered shell .* bytes; the limit is 983040.*"r1" is still live/s);

@@ -13,7 +13,11 @@ import { DirectPut } from '../../cli/direct-put.ts';
 import { encodeKeyPath as encodeKey } from '../../contracts/s3-protocol.ts';
 import { signRequest } from '../../lambda/sigv4.ts';
 
-const credentials = { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'token/with+chars==' };
+const credentials = {
+  accessKeyId: 'ASIAEXAMPLE',
+  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+  sessionToken: 'token/with+chars==',
+};
 const body = Buffer.from('console.log("shellfront")\n');
 const sha256 = createHash('sha256').update(body).digest('hex');
 const md5 = createHash('md5').update(body).digest('base64');
@@ -55,17 +59,38 @@ describe('direct PUT signing', () => {
     expect(request.method).toBe('PUT');
     expect(request.path).toBe(`/site/${encodeKey(key)}`);
     expect(request.body.equals(body)).toBe(true);
-    expect(request.headers).toMatchObject({ 'x-amz-content-sha256': sha256, 'content-md5': md5, 'x-amz-meta-sha256': sha256, 'x-amz-security-token': credentials.sessionToken });
+    expect(request.headers).toMatchObject({
+      'x-amz-content-sha256': sha256,
+      'content-md5': md5,
+      'x-amz-meta-sha256': sha256,
+      'x-amz-security-token': credentials.sessionToken,
+    });
 
     const authorization = String(request.headers.authorization);
     const signedHeaders = /SignedHeaders=([^,]+)/.exec(authorization)?.[1]?.split(';') ?? [];
-    expect(signedHeaders).toEqual(expect.arrayContaining(['content-md5', 'content-type', 'host', 'x-amz-content-sha256', 'x-amz-date', 'x-amz-meta-sha256', 'x-amz-security-token']));
+    expect(signedHeaders).toEqual(
+      expect.arrayContaining([
+        'content-md5',
+        'content-type',
+        'host',
+        'x-amz-content-sha256',
+        'x-amz-date',
+        'x-amz-meta-sha256',
+        'x-amz-security-token',
+      ]),
+    );
     const amzDate = String(request.headers['x-amz-date']);
-    const date = new Date(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`);
+    const date = new Date(
+      `${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`,
+    );
     const independent = signRequest({
       method: 'PUT',
       url: new URL(`${endpoint}${request.path}`),
-      headers: Object.fromEntries(signedHeaders.filter((name) => !['host', 'x-amz-date', 'x-amz-security-token'].includes(name)).map((name) => [name, String(request.headers[name])])),
+      headers: Object.fromEntries(
+        signedHeaders
+          .filter((name) => !['host', 'x-amz-date', 'x-amz-security-token'].includes(name))
+          .map((name) => [name, String(request.headers[name])]),
+      ),
       region: 'eu-west-1',
       service: 's3',
       credentials,

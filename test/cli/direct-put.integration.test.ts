@@ -85,7 +85,9 @@ interface Seen {
 }
 
 /** An S3 stand-in that answers each PUT with the next scripted answer (200 once the script runs out). */
-async function scriptedS3(answers: Array<{ status: number; code?: string }>): Promise<{ endpoint: string; seen: Seen[]; close(): Promise<void> }> {
+async function scriptedS3(
+  answers: Array<{ status: number; code?: string }>,
+): Promise<{ endpoint: string; seen: Seen[]; close(): Promise<void> }> {
   const seen: Seen[] = [];
   const http: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -95,7 +97,9 @@ async function scriptedS3(answers: Array<{ status: number; code?: string }>): Pr
       const answer = answers.shift() ?? { status: 200 };
       response.statusCode = answer.status;
       if (answer.status === 200) response.setHeader('ETag', '"etag"');
-      response.end(answer.code ? `<?xml version="1.0"?><Error><Code>${answer.code}</Code><Message>scripted ${answer.code}</Message></Error>` : '');
+      response.end(
+        answer.code ? `<?xml version="1.0"?><Error><Code>${answer.code}</Code><Message>scripted ${answer.code}</Message></Error>` : '',
+      );
     });
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
@@ -110,7 +114,13 @@ const body = Buffer.from('export const answer = 42;\n');
 const md5 = createHash('md5').update(body).digest('base64');
 const sha256 = createHash('sha256').update(body).digest('hex');
 const put = (bucket: Bucket, key = 'assets/a-1b2c3d4e.js') =>
-  bucket.put(key, body, { contentType: 'text/javascript; charset=utf-8', cacheControl: ASSET_CACHE_CONTROL, contentMd5: md5, sha256, metadata: { sha256 } });
+  bucket.put(key, body, {
+    contentType: 'text/javascript; charset=utf-8',
+    cacheControl: ASSET_CACHE_CONTROL,
+    contentMd5: md5,
+    sha256,
+    metadata: { sha256 },
+  });
 
 describe('direct uploads: answers and failures', () => {
   it('sends Content-MD5 and the signed SHA-256 of the body, path-style with an encoded key', async () => {
@@ -128,14 +138,19 @@ describe('direct uploads: answers and failures', () => {
       'cache-control': ASSET_CACHE_CONTROL,
       'content-type': 'text/javascript; charset=utf-8',
     });
-    expect(request?.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=S3RVER\/\d{8}\/us-east-1\/s3\/aws4_request, SignedHeaders=content-length;content-md5;content-type;host;x-amz-content-sha256;x-amz-date;x-amz-meta-sha256, Signature=[0-9a-f]{64}$/);
+    expect(request?.headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=S3RVER\/\d{8}\/us-east-1\/s3\/aws4_request, SignedHeaders=content-length;content-md5;content-type;host;x-amz-content-sha256;x-amz-date;x-amz-meta-sha256, Signature=[0-9a-f]{64}$/,
+    );
     writer.destroy();
     client.destroy();
     await s3.close();
   });
 
   it('retries throttling and server errors, like SDK requests', async () => {
-    const s3 = await scriptedS3([{ status: 503, code: 'SlowDown' }, { status: 500, code: 'InternalError' }]);
+    const s3 = await scriptedS3([
+      { status: 503, code: 'SlowDown' },
+      { status: 500, code: 'InternalError' },
+    ]);
     const { client, writer } = directClient(s3.endpoint);
     await put(new Bucket(client, 'site', noSleep, writer));
     expect(s3.seen).toHaveLength(3);

@@ -69,7 +69,12 @@ function originRequest(uri: string) {
     Records: [
       {
         cf: {
-          config: { distributionDomainName: 'd111111abcdef8.cloudfront.net', distributionId: 'EDFDVBD6EXAMPLE', eventType: 'origin-request', requestId: 'test' },
+          config: {
+            distributionDomainName: 'd111111abcdef8.cloudfront.net',
+            distributionId: 'EDFDVBD6EXAMPLE',
+            eventType: 'origin-request',
+            requestId: 'test',
+          },
           request: {
             clientIp: '203.0.113.178',
             method: 'GET',
@@ -77,7 +82,13 @@ function originRequest(uri: string) {
             querystring: '',
             headers: { host: [{ key: 'Host', value: `${BUCKET}.s3.us-east-1.amazonaws.com` }] },
             origin: {
-              s3: { authMethod: 'none', customHeaders: {}, domainName: `${BUCKET}.s3.us-east-1.amazonaws.com`, path: '', region: 'us-east-1' },
+              s3: {
+                authMethod: 'none',
+                customHeaders: {},
+                domainName: `${BUCKET}.s3.us-east-1.amazonaws.com`,
+                path: '',
+                region: 'us-east-1',
+              },
             },
           },
         },

@@ -95,7 +95,11 @@ describe('an interrupted deploy', () => {
   });
 
   it('S3 failing midway through uploads leaves the live release alone', async () => {
-    const failing = createS3Client({ region: LOCAL_REGION, env: { AWS_ENDPOINT_URL_S3: server.endpoint }, credentials: S3RVER_CREDENTIALS });
+    const failing = createS3Client({
+      region: LOCAL_REGION,
+      env: { AWS_ENDPOINT_URL_S3: server.endpoint },
+      credentials: S3RVER_CREDENTIALS,
+    });
     let puts = 0;
     failing.middlewareStack.add(
       (next, context) => async (args) => {
@@ -104,9 +108,13 @@ describe('an interrupted deploy', () => {
       },
       { step: 'initialize', name: 'failAfterTwoPuts' },
     );
-    const error = await deploy({ client: failing, bucket: BUCKET, dist: VITE_DIST, release: 'broken', retry: { attempts: 2, sleep: async () => {} } }).catch(
-      (caught: unknown) => caught,
-    );
+    const error = await deploy({
+      client: failing,
+      bucket: BUCKET,
+      dist: VITE_DIST,
+      release: 'broken',
+      retry: { attempts: 2, sleep: async () => {} },
+    }).catch((caught: unknown) => caught);
     failing.destroy();
     expect(error).toBeInstanceOf(TransientError);
     expect((error as Error).message).toMatch(/Nothing was switched: "retried" is still live/);

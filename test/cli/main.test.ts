@@ -14,7 +14,10 @@ const s3 = mockClient(client);
 
 function capture() {
   const chunks: string[] = [];
-  return { stream: { write: (chunk: string) => chunks.push(chunk), isTTY: false } as unknown as NodeJS.WriteStream, text: () => chunks.join('') };
+  return {
+    stream: { write: (chunk: string) => chunks.push(chunk), isTTY: false } as unknown as NodeJS.WriteStream,
+    text: () => chunks.join(''),
+  };
 }
 
 let network: string[] = [];
@@ -36,7 +39,12 @@ async function cli(...argv: string[]) {
     },
     env: { GITHUB_SHA: 'abcdef1234567' },
   });
-  return { code, stdout: stdout.text(), stderr: stderr.text(), lastJson: () => JSON.parse(stdout.text().trim().split('\n').at(-1) ?? 'null') };
+  return {
+    code,
+    stdout: stdout.text(),
+    stderr: stderr.text(),
+    lastJson: () => JSON.parse(stdout.text().trim().split('\n').at(-1) ?? 'null'),
+  };
 }
 
 beforeEach(() => {
@@ -76,7 +84,10 @@ describe('shellfront (entry)', () => {
     [['deploy', 'dist', '--bucket', 'b', '--stack', 's'], /either --bucket or --stack/],
     [['deploy', VITE_DIST, '--bucket', 'b', '--concurrency', '0'], /--concurrency must be a whole number of at least 1, got "0"/],
     [['prune', '--bucket', 'b'], /prune needs --keep <n>/],
-    [['prune', '--bucket', 'b', '--keep', '2', '--older-than', 'a week'], /--older-than must be a duration like 30m, 12h, 7d or 2w, got "a week"/],
+    [
+      ['prune', '--bucket', 'b', '--keep', '2', '--older-than', 'a week'],
+      /--older-than must be a duration like 30m, 12h, 7d or 2w, got "a week"/,
+    ],
     [['rollback', '--bucket', 'b', '--to', '../x'], /--to expected 1-128 characters/],
   ])('%j exits 2 (usage) saying %s', async (argv, message) => {
     const result = await cli(...argv);
@@ -98,7 +109,15 @@ describe('shellfront (entry)', () => {
 
   it('per-command --help lists every flag of that command, and the bucket flags', async () => {
     const expected: Record<string, string[]> = {
-      deploy: ['--release <id>', '--message, -m <text>', '--config <file.json>', '--asset-dirs', '--git-sha', '--concurrency <n>', '--dry-run'],
+      deploy: [
+        '--release <id>',
+        '--message, -m <text>',
+        '--config <file.json>',
+        '--asset-dirs',
+        '--git-sha',
+        '--concurrency <n>',
+        '--dry-run',
+      ],
       rollback: ['--to <id>'],
       releases: ['--limit <n>'],
       prune: ['--keep <n>', '--older-than <d>', '--dry-run', '--drop-rollback-target'],
@@ -106,7 +125,8 @@ describe('shellfront (entry)', () => {
     };
     for (const [command, flags] of Object.entries(expected)) {
       const help = (await cli(command, '--help')).stdout;
-      for (const flag of [...flags, '--bucket <name>', '--stack <name>', '--region <region>', '--json']) expect(help, `${command} ${flag}`).toContain(flag);
+      for (const flag of [...flags, '--bucket <name>', '--stack <name>', '--region <region>', '--json'])
+        expect(help, `${command} ${flag}`).toContain(flag);
     }
     expect(network).toEqual([]);
   });
@@ -115,7 +135,9 @@ describe('shellfront (entry)', () => {
     const result = await cli('deploy', VITE_DIST, '--bucket', 'site', '--json', '-m', 'from CI');
     expect(result.code).toBe(EXIT.ok);
     expect(result.lastJson()).toMatchObject({ release: expect.stringMatching(/^\d{8}-\d{6}-abcdef1$/), live: true, bucket: 'site' });
-    const record = s3.commandCalls(PutObjectCommand).find((call) => call.args[0].input.Key?.endsWith('.json') && call.args[0].input.Key !== 'manifest.json');
+    const record = s3
+      .commandCalls(PutObjectCommand)
+      .find((call) => call.args[0].input.Key?.endsWith('.json') && call.args[0].input.Key !== 'manifest.json');
     expect(JSON.parse(record?.args[0].input.Body as string)).toMatchObject({ message: 'from CI', git: { sha: 'abcdef1234567' } });
   });
 
@@ -137,7 +159,10 @@ describe('shellfront (entry)', () => {
       assets: [{ path: 'assets/a-12345678.js', size: 3, sha256: 'a'.repeat(64), contentType: 'text/javascript' }],
       files: [],
     });
-    s3.on(GetObjectCommand, { Key: 'manifest.json' }).resolves({ Body: body(JSON.stringify(nextManifest(record, undefined, new Date()))), ETag: '"e"' });
+    s3.on(GetObjectCommand, { Key: 'manifest.json' }).resolves({
+      Body: body(JSON.stringify(nextManifest(record, undefined, new Date()))),
+      ETag: '"e"',
+    });
     const result = await cli('verify', '--bucket', 'site', '--json');
     expect(result.code).toBe(EXIT.incomplete);
     expect(result.stderr).toMatch(/missing: assets\/a-12345678\.js/);

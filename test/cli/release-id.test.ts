@@ -18,7 +18,7 @@ describe('release ids', () => {
     expect(() => checkReleaseId('../etc')).toThrow(/--release expected 1-128 characters.*"\.\.\/etc"/);
   });
 
-  it('reads the commit from --git-sha, then GitHub Actions variables, then the BUILD folder\'s repository, and says where from', async () => {
+  it("reads the commit from --git-sha, then GitHub Actions variables, then the BUILD folder's repository, and says where from", async () => {
     const noGit = mkdtempSync(join(tmpdir(), 'no-git-'));
     const env = { GITHUB_SHA: 'abc1234def', GITHUB_REF_NAME: 'main' };
     await expect(readGitInfo({ buildDir: noGit, env, sha: 'fedcba9876', ref: 'release/1' })).resolves.toEqual({
@@ -27,10 +27,14 @@ describe('release ids', () => {
       source: '--git-sha',
     });
     await expect(readGitInfo({ buildDir: noGit, env })).resolves.toEqual({ sha: 'abc1234def', ref: 'main', source: 'GITHUB_SHA' });
-    await expect(readGitInfo({ buildDir: noGit, env: { GITHUB_SHA: 'abc1234def', GITHUB_REF: 'refs/pull/7/merge' } })).resolves.toMatchObject({
+    await expect(
+      readGitInfo({ buildDir: noGit, env: { GITHUB_SHA: 'abc1234def', GITHUB_REF: 'refs/pull/7/merge' } }),
+    ).resolves.toMatchObject({
       ref: 'refs/pull/7/merge',
     });
-    await expect(readGitInfo({ buildDir: noGit, env: {}, sha: 'not-a-sha' })).rejects.toThrow(/--git-sha must be 7-64 lowercase hex digits.*"not-a-sha"/);
+    await expect(readGitInfo({ buildDir: noGit, env: {}, sha: 'not-a-sha' })).rejects.toThrow(
+      /--git-sha must be 7-64 lowercase hex digits.*"not-a-sha"/,
+    );
   });
 
   it('asks git in the build folder, not in the folder the CLI runs in', async () => {

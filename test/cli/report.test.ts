@@ -38,8 +38,14 @@ describe('progress and summaries', () => {
 
   it('summarizes a deploy once, with true counts: asset bytes and release-file bytes apart, plurals right', () => {
     const base = {
-      release: 'r1', bucket: 'b', kind: 'vite' as const, previous: 'r0', warnings: [], bytesUploaded: 875 + 321,
-      assets: { total: 4, uploaded: 1, skipped: 3, bytesUploaded: 875 }, files: { uploaded: 2, bytesUploaded: 321 },
+      release: 'r1',
+      bucket: 'b',
+      kind: 'vite' as const,
+      previous: 'r0',
+      warnings: [],
+      bytesUploaded: 875 + 321,
+      assets: { total: 4, uploaded: 1, skipped: 3, bytesUploaded: 875 },
+      files: { uploaded: 2, bytesUploaded: 321 },
     };
     expect(SPECS.deploy.render({ ...base, unchanged: true, live: true, dryRun: false })).toMatch(/^Unchanged: r1 is live/);
     expect(SPECS.deploy.render({ ...base, unchanged: false, live: false, dryRun: true })).toMatch(/^Dry run for r1: nothing was written/);
@@ -50,6 +56,8 @@ describe('progress and summaries', () => {
         '  release files: 2 files (321 B)\n' +
         '  previous: r0 (`shellfront rollback` brings it back)\n',
     );
-    expect(SPECS.verify.render({ release: 'r1', bucket: 'b', live: true, complete: true, objects: 1 })).toBe('r1 (live) is complete: 1 object present\n');
+    expect(SPECS.verify.render({ release: 'r1', bucket: 'b', live: true, complete: true, objects: 1 })).toBe(
+      'r1 (live) is complete: 1 object present\n',
+    );
   });
 });

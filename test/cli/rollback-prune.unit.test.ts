@@ -130,7 +130,9 @@ describe('prune keeps the rollback target (issue: prune --keep 1 --older-than 0 
     const reporter = { info() {}, warn: (text: string) => warnings.push(text), progress() {}, endProgress() {} };
     await expect(rollback({ client, bucket: 'site', reporter })).resolves.toMatchObject({ release: 'r1', changed: true });
     expect(warnings).toEqual(['Skipping r2: live before, but pruned since.']);
-    await expect(rollback({ client, bucket: 'site', to: 'r2' })).rejects.toThrow(/"r2" was live before but has been pruned: its record releases\/r2\.json is gone/);
+    await expect(rollback({ client, bucket: 'site', to: 'r2' })).rejects.toThrow(
+      /"r2" was live before but has been pruned: its record releases\/r2\.json is gone/,
+    );
   });
 
   it('refuses a negative --keep with the value', async () => {

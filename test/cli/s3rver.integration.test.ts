@@ -44,7 +44,11 @@ afterAll(async () => {
 
 async function getObject(key: string) {
   const answer = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
-  return { bytes: Buffer.from(await answer.Body!.transformToByteArray()), contentType: answer.ContentType, cacheControl: answer.CacheControl };
+  return {
+    bytes: Buffer.from(await answer.Body!.transformToByteArray()),
+    contentType: answer.ContentType,
+    cacheControl: answer.CacheControl,
+  };
 }
 
 async function liveId(): Promise<string> {
@@ -132,9 +136,20 @@ describe('shellfront against s3rver', () => {
   it('prunes beyond retention, keeping the live release and the grace period', async () => {
     // Default grace (7 days): the pruned release's record and files go, its assets stay for old tabs.
     // r2 is where rollback would go (r1 was rolled back to from it): kept unless asked otherwise.
-    await expect(prune({ ...base(), keep: 1, dryRun: true })).resolves.toMatchObject({ kept: ['r3', 'r2', 'r1'], deletedReleases: [], rollbackTarget: 'r2' });
+    await expect(prune({ ...base(), keep: 1, dryRun: true })).resolves.toMatchObject({
+      kept: ['r3', 'r2', 'r1'],
+      deletedReleases: [],
+      rollbackTarget: 'r2',
+    });
     const dry = await prune({ ...base(), keep: 1, dryRun: true, dropRollbackTarget: true });
-    expect(dry).toMatchObject({ live: 'r1', kept: ['r3', 'r1'], deletedReleases: ['r2'], deletedFiles: 2, deletedAssets: 0, assetsInGrace: 4 });
+    expect(dry).toMatchObject({
+      live: 'r1',
+      kept: ['r3', 'r1'],
+      deletedReleases: ['r2'],
+      deletedFiles: 2,
+      deletedAssets: 0,
+      assetsInGrace: 4,
+    });
     expect(dry.rollbackTarget).toBe('r3');
     expect(await getObject(releaseRecordKey('r2'))).toBeTruthy();
 

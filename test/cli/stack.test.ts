@@ -30,7 +30,14 @@ describe('--stack', () => {
 
   it('says which outputs exist when BucketName is not one of them', async () => {
     cfn.on(DescribeStacksCommand).resolves({
-      Stacks: [{ StackName: 'other', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: [{ OutputKey: 'ApiUrl', OutputValue: 'x' }] }],
+      Stacks: [
+        {
+          StackName: 'other',
+          CreationTime: new Date(),
+          StackStatus: 'CREATE_COMPLETE',
+          Outputs: [{ OutputKey: 'ApiUrl', OutputValue: 'x' }],
+        },
+      ],
     });
     const error = await bucketFromStack(client, 'other').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InputError);
@@ -46,14 +53,18 @@ describe('--stack', () => {
   });
 
   it('names cloudformation:DescribeStacks when access is denied', async () => {
-    cfn.on(DescribeStacksCommand).rejects(Object.assign(new Error('User is not authorized to perform: cloudformation:DescribeStacks'), { name: 'AccessDenied' }));
+    cfn
+      .on(DescribeStacksCommand)
+      .rejects(Object.assign(new Error('User is not authorized to perform: cloudformation:DescribeStacks'), { name: 'AccessDenied' }));
     await expect(bucketFromStack(client, 'site')).rejects.toThrow(/needs cloudformation:DescribeStacks/);
   });
 });
 
 describe('--stack when CloudFormation cannot be reached', () => {
   it('exits 7 (network), not 6 (AWS refused)', async () => {
-    cfn.on(DescribeStacksCommand).rejects(Object.assign(new Error('getaddrinfo ENOTFOUND cloudformation.eu-west-1.amazonaws.com'), { code: 'ECONNREFUSED' }));
+    cfn
+      .on(DescribeStacksCommand)
+      .rejects(Object.assign(new Error('getaddrinfo ENOTFOUND cloudformation.eu-west-1.amazonaws.com'), { code: 'ECONNREFUSED' }));
     const error = await bucketFromStack(client, 'site').catch((caught: unknown) => caught);
     expect((error as { exitCode: number }).exitCode).toBe(EXIT.transient);
     expect((error as Error).message).toMatch(/Could not reach CloudFormation to read stack "site".*or pass --bucket/);

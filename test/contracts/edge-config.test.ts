@@ -39,14 +39,24 @@ describe('edge config headers', () => {
   });
 
   it.each([
-    ['manifestTtlSeconds', '1.5'], ['manifestTtlSeconds', '-1'], ['manifestTtlSeconds', '3601'], ['manifestTtlSeconds', 'ten'],
-    ['fetchTimeoutMs', 50], ['shellCdnSeconds', 9999], ['manifestKey', 'a//b'], ['manifestKey', '/abs'], ['manifestKey', ''],
+    ['manifestTtlSeconds', '1.5'],
+    ['manifestTtlSeconds', '-1'],
+    ['manifestTtlSeconds', '3601'],
+    ['manifestTtlSeconds', 'ten'],
+    ['fetchTimeoutMs', 50],
+    ['shellCdnSeconds', 9999],
+    ['manifestKey', 'a//b'],
+    ['manifestKey', '/abs'],
+    ['manifestKey', ''],
   ] as const)('configProblem(%s, %j) explains the range', (name, value) => {
     expect(configProblem(name, value)).toMatch(new RegExp(name));
   });
 
   it.each([
-    ['manifestTtlSeconds', '1'], ['manifestTtlSeconds', 3600], ['shellCdnSeconds', 0], ['manifestKey', 'manifest.json'],
+    ['manifestTtlSeconds', '1'],
+    ['manifestTtlSeconds', 3600],
+    ['shellCdnSeconds', 0],
+    ['manifestKey', 'manifest.json'],
   ] as const)('configProblem(%s, %j) accepts a valid value', (name, value) => {
     expect(configProblem(name, value)).toBeUndefined();
   });
@@ -74,7 +84,9 @@ describe('behaviorTable', () => {
 
   it('has no API behavior when there is no API', () => {
     expect(behaviorTable({ apiPathPattern: null, assetPathPatterns: ['/js/*', '/css/*'] }).map((b) => b.pathPattern)).toEqual([
-      '/js/*', '/css/*', '*',
+      '/js/*',
+      '/css/*',
+      '*',
     ]);
   });
 

@@ -21,7 +21,8 @@ function record(overrides: Record<string, unknown> = {}): Record<string, unknown
     createdAt: '2026-11-23T10:15:00.000Z',
     message: 'fix the runs table',
     git: { sha: '1a2b3c4', ref: 'refs/heads/main' },
-    shell: '<!doctype html><html><head><script type="module" src="/assets/index-CGELnclK.js"></script></head><body><div id="app"></div></body></html>',
+    shell:
+      '<!doctype html><html><head><script type="module" src="/assets/index-CGELnclK.js"></script></head><body><div id="app"></div></body></html>',
     assetPrefixes: ['assets/'],
     assets: [{ path: 'assets/index-CGELnclK.js', size: 1200, sha256: SHA, contentType: 'text/javascript' }],
     files: [{ path: 'favicon.svg', size: 300, sha256: SHA, contentType: 'image/svg+xml' }],
@@ -89,9 +90,7 @@ describe('validateReleaseRecord', () => {
     ['', /empty string/],
     ['x'.repeat(1025), /at most 1024/],
   ])('rejects the file path %j', (path, message) => {
-    const error = problemOf(() =>
-      validateReleaseRecord(record({ files: [{ path, size: 1, sha256: SHA, contentType: 'text/plain' }] })),
-    );
+    const error = problemOf(() => validateReleaseRecord(record({ files: [{ path, size: 1, sha256: SHA, contentType: 'text/plain' }] })));
     expect(error.field).toBe('release.files[0].path');
     expect(error.message).toMatch(message);
   });
@@ -119,7 +118,9 @@ describe('validateReleaseRecord', () => {
     const base = { path: 'a.txt', size: 1, sha256: SHA, contentType: 'text/plain' };
     expect(problemOf(() => validateReleaseRecord(record({ files: [{ ...base, size: -1 }] }))).field).toBe('release.files[0].size');
     expect(problemOf(() => validateReleaseRecord(record({ files: [{ ...base, sha256: 'ABC' }] }))).field).toBe('release.files[0].sha256');
-    expect(problemOf(() => validateReleaseRecord(record({ files: [{ ...base, contentType: '' }] }))).field).toBe('release.files[0].contentType');
+    expect(problemOf(() => validateReleaseRecord(record({ files: [{ ...base, contentType: '' }] }))).field).toBe(
+      'release.files[0].contentType',
+    );
     expect(problemOf(() => validateReleaseRecord(record({ files: 'a.txt' }))).message).toMatch(/expected an array, got "a.txt"/);
   });
 });
@@ -172,13 +173,21 @@ describe('nextManifest and releaseKeys', () => {
 
   it('starts a history with the first release', () => {
     expect(nextManifest(release, undefined, now)).toEqual({
-      schema: 1, updatedAt: '2026-11-23T12:00:00.000Z', release, previous: [],
+      schema: 1,
+      updatedAt: '2026-11-23T12:00:00.000Z',
+      release,
+      previous: [],
     });
   });
 
   it('pushes the live release onto the history, capped and without the new id', () => {
     const older = { ...release, id: 'older' };
-    const current: Manifest = { schema: 1, updatedAt: now.toISOString(), release: older, previous: [release.id, ...Array.from({ length: 30 }, (_, i) => `r${i}`)] };
+    const current: Manifest = {
+      schema: 1,
+      updatedAt: now.toISOString(),
+      release: older,
+      previous: [release.id, ...Array.from({ length: 30 }, (_, i) => `r${i}`)],
+    };
     const next = nextManifest(release, current, now);
     expect(next.previous[0]).toBe('older');
     expect(next.previous).not.toContain(release.id);

@@ -10,7 +10,13 @@ function dataOf(html: string): unknown {
 
 const release = (shell: string, config?: Record<string, unknown>) =>
   validateReleaseRecord({
-    schema: 1, id: 'r1', createdAt: '2026-11-23T10:00:00.000Z', shell, assetPrefixes: ['assets/'], assets: [], files: [],
+    schema: 1,
+    id: 'r1',
+    createdAt: '2026-11-23T10:00:00.000Z',
+    shell,
+    assetPrefixes: ['assets/'],
+    assets: [],
+    files: [],
     ...(config ? { config } : {}),
   });
 

@@ -39,7 +39,10 @@ describe('import boundaries', () => {
 
   it('allows what the floors allow, and the tree is clean', () => {
     const probe = join(PROJECT_ROOT, 'local', `__boundary-probe-ok-${process.pid}.ts`);
-    writeFileSync(probe, "import * as contracts from '../contracts/release.ts';\nimport * as cli from '../cli/main.ts';\nexport const ok = [contracts, cli];\n");
+    writeFileSync(
+      probe,
+      "import * as contracts from '../contracts/release.ts';\nimport * as cli from '../cli/main.ts';\nexport const ok = [contracts, cli];\n",
+    );
     try {
       const result = lint([probe]);
       expect(result.status, result.output).toBe(0);

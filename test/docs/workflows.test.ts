@@ -10,7 +10,12 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const PAGES = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
+const PAGES = [
+  'README.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => `docs/${name}`),
+];
 const text = (page: string) => readFileSync(join(ROOT, page), 'utf8');
 
 function workflows(): { page: string; yaml: string }[] {
@@ -27,18 +32,22 @@ describe('workflows in the docs', () => {
     expect(workflows().map((workflow) => workflow.page)).toEqual(expect.arrayContaining(['README.md', 'docs/cli.md']));
   });
 
-  it.each(workflows().map((workflow, index) => [`${workflow.page} #${index}`, workflow.yaml]))('%s is a workflow GitHub would run', (_, yaml) => {
-    const workflow = parse(yaml) as Record<string, unknown>;
-    expect(workflow.on, 'on:').toBeDefined();
-    const jobs = workflow.jobs as Record<string, { 'runs-on'?: unknown; steps?: unknown[]; environment?: unknown }>;
-    expect(Object.keys(jobs).length).toBeGreaterThan(0);
-    for (const [name, job] of Object.entries(jobs)) {
-      expect(job['runs-on'], `${name}: runs-on`).toBeDefined();
-      expect(Array.isArray(job.steps) && job.steps.length > 0, `${name}: steps`).toBe(true);
-      for (const step of job.steps as Record<string, unknown>[]) expect('run' in step || 'uses' in step, `${name}: a step runs or uses`).toBe(true);
-    }
-    if (/id-token: write|id-token/.test(yaml)) expect(workflow.permissions).toMatchObject({ 'id-token': 'write' });
-  });
+  it.each(workflows().map((workflow, index) => [`${workflow.page} #${index}`, workflow.yaml]))(
+    '%s is a workflow GitHub would run',
+    (_, yaml) => {
+      const workflow = parse(yaml) as Record<string, unknown>;
+      expect(workflow.on, 'on:').toBeDefined();
+      const jobs = workflow.jobs as Record<string, { 'runs-on'?: unknown; steps?: unknown[]; environment?: unknown }>;
+      expect(Object.keys(jobs).length).toBeGreaterThan(0);
+      for (const [name, job] of Object.entries(jobs)) {
+        expect(job['runs-on'], `${name}: runs-on`).toBeDefined();
+        expect(Array.isArray(job.steps) && job.steps.length > 0, `${name}: steps`).toBe(true);
+        for (const step of job.steps as Record<string, unknown>[])
+          expect('run' in step || 'uses' in step, `${name}: a step runs or uses`).toBe(true);
+      }
+      if (/id-token: write|id-token/.test(yaml)) expect(workflow.permissions).toMatchObject({ 'id-token': 'write' });
+    },
+  );
 });
 
 describe('printed commands', () => {

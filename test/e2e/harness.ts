@@ -12,8 +12,14 @@ import { PROJECT_ROOT } from '../../scripts/paths.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 export function launchBrowser(): Promise<Browser> {
@@ -37,7 +43,14 @@ function run(command: string, args: string[], env: Record<string, string>): Prom
 export function buildExample(outDir: string, edition: string): Promise<void> {
   return run(
     process.execPath,
-    [join(PROJECT_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'examples/pipeline-ui/vite.config.ts', '--logLevel', 'warn'],
+    [
+      join(PROJECT_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
+      'build',
+      '--config',
+      'examples/pipeline-ui/vite.config.ts',
+      '--logLevel',
+      'warn',
+    ],
     { SHELLFRONT_EXAMPLE_EDITION: edition, SHELLFRONT_EXAMPLE_OUT: outDir },
   );
 }

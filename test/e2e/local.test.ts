@@ -134,7 +134,11 @@ describe('npm start in a browser', () => {
     const deployed = await runCli(['deploy', distB(), '--bucket', local.state.bucket, '--message', 'e2e second', '--json'], local.state.s3);
     secondRelease = String(deployed.json?.release);
     expect(secondRelease).not.toBe(firstRelease);
-    const seen = await waitFor(async () => ((await liveReleaseInNewPage()) === secondRelease ? true : undefined), TTL_SECONDS * 1000 + 8000, 'the second release');
+    const seen = await waitFor(
+      async () => ((await liveReleaseInNewPage()) === secondRelease ? true : undefined),
+      TTL_SECONDS * 1000 + 8000,
+      'the second release',
+    );
     console.log(`second release visible ${seen.ms} ms after the deploy finished (manifest TTL ${TTL_SECONDS} s)`);
     expect(local.process.exitCode).toBe(null);
 
@@ -154,7 +158,11 @@ describe('npm start in a browser', () => {
   it('rolls back to the first release within the TTL', async () => {
     const rolledBack = await runCli(['rollback', '--bucket', local.state.bucket, '--json'], local.state.s3);
     expect(rolledBack.json?.release).toBe(firstRelease);
-    const seen = await waitFor(async () => ((await liveReleaseInNewPage()) === firstRelease ? true : undefined), TTL_SECONDS * 1000 + 8000, 'the rollback');
+    const seen = await waitFor(
+      async () => ((await liveReleaseInNewPage()) === firstRelease ? true : undefined),
+      TTL_SECONDS * 1000 + 8000,
+      'the rollback',
+    );
     console.log(`rollback visible ${seen.ms} ms after the command finished`);
   });
 
@@ -165,7 +173,9 @@ describe('npm start in a browser', () => {
     const shell = readFileSync(join(broken, 'index.html'), 'utf8');
     writeFileSync(join(broken, 'index.html'), shell.replace(/\/assets\/index-[^"]+\.js/, '/assets/index-DEADBEEF.js'));
     const entry = 'index-DEADBEEF.js';
-    const refused = await runCli(['deploy', broken, '--bucket', local.state.bucket, '--json'], local.state.s3).catch((error: unknown) => error);
+    const refused = await runCli(['deploy', broken, '--bucket', local.state.bucket, '--json'], local.state.s3).catch(
+      (error: unknown) => error,
+    );
     expect(refused).toBeInstanceOf(CliProcessError);
     const result = (refused as CliProcessError).result;
     expect(result.code).toBe(5);

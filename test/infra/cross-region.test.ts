@@ -29,7 +29,10 @@ describe('stack in eu-west-1', () => {
     expect(stack.dependencies).toContain(edgeStack);
     edge.resourceCountIs('AWS::Lambda::Function', 1);
     edge.resourceCountIs('AWS::Lambda::Version', 1);
-    edge.hasResourceProperties('AWS::Lambda::Function', { Runtime: EDGE_RUNTIME, FunctionName: 'Shellfront-Site-ShellFunction-09E8FA77-eu-west-1' });
+    edge.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: EDGE_RUNTIME,
+      FunctionName: 'Shellfront-Site-ShellFunction-09E8FA77-eu-west-1',
+    });
     edge.resourceCountIs('AWS::IAM::Role', 1);
     main.resourceCountIs('AWS::Lambda::Version', 0);
   });
@@ -37,14 +40,19 @@ describe('stack in eu-west-1', () => {
   it('names the bucket deterministically (stack, hash, account, region)', () => {
     const bucket = main.findResources('AWS::S3::Bucket', { Properties: { VersioningConfiguration: { Status: 'Enabled' } } });
     const name = Object.values(bucket)[0]!.Properties.BucketName;
-    expect(name).toEqual({ 'Fn::Join': ['', [expect.stringMatching(/^shellfront-[0-9a-f]{8}-$/), { Ref: 'AWS::AccountId' }, '-eu-west-1']] });
+    expect(name).toEqual({
+      'Fn::Join': ['', [expect.stringMatching(/^shellfront-[0-9a-f]{8}-$/), { Ref: 'AWS::AccountId' }, '-eu-west-1']],
+    });
   });
 
-  it('lets the us-east-1 role read that bucket\'s manifest.json by name, not by a cross-region reference', () => {
-    const s3 = policyStatements(edge).map((s) => s.statement).filter((s) => asArray(s.Action).some((a: string) => a === 's3:GetObject'));
+  it("lets the us-east-1 role read that bucket's manifest.json by name, not by a cross-region reference", () => {
+    const s3 = policyStatements(edge)
+      .map((s) => s.statement)
+      .filter((s) => asArray(s.Action).some((a: string) => a === 's3:GetObject'));
     expect(s3).toHaveLength(1);
-    const name = Object.values(main.findResources('AWS::S3::Bucket', { Properties: { VersioningConfiguration: { Status: 'Enabled' } } }))[0]!
-      .Properties.BucketName['Fn::Join'][1];
+    const name = Object.values(
+      main.findResources('AWS::S3::Bucket', { Properties: { VersioningConfiguration: { Status: 'Enabled' } } }),
+    )[0]!.Properties.BucketName['Fn::Join'][1];
     expect(s3[0]!.Resource).toEqual({
       'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:s3:::${name[0]}`, { Ref: 'AWS::AccountId' }, `-eu-west-1/${MANIFEST_KEY}`]],
     });
@@ -61,19 +69,38 @@ describe('stack in eu-west-1', () => {
   });
 });
 
-it('passes cdk-nag in eu-west-1 with logs off and a pruning CI role', () => {
-  const { app } = buildApp({ region: 'eu-west-1', accessLogs: 'false', ciRepository: 'acme/storefront', ciAllowPrune: 'true', apiDomain: 'api.example.com' });
-  const assembly = app.synth();
-  expect(assembly.stacks.map((s) => `${s.stackName}@${s.environment.region}`).sort()).toEqual(['Shellfront-edge-eu-west-1@us-east-1', 'Shellfront@eu-west-1']);
-}, STACK_TIMEOUT);
+it(
+  'passes cdk-nag in eu-west-1 with logs off and a pruning CI role',
+  () => {
+    const { app } = buildApp({
+      region: 'eu-west-1',
+      accessLogs: 'false',
+      ciRepository: 'acme/storefront',
+      ciAllowPrune: 'true',
+      apiDomain: 'api.example.com',
+    });
+    const assembly = app.synth();
+    expect(assembly.stacks.map((s) => `${s.stackName}@${s.environment.region}`).sort()).toEqual([
+      'Shellfront-edge-eu-west-1@us-east-1',
+      'Shellfront@eu-west-1',
+    ]);
+  },
+  STACK_TIMEOUT,
+);
 
-it('uses a given bucket name on both sides', () => {
-  const built = buildStack({ site: { bucketName: 'acme-storefront-site', accessLogs: false } }, 'ap-southeast-2');
-  built.template.hasResourceProperties('AWS::S3::Bucket', { BucketName: 'acme-storefront-site' });
-  const edge = Template.fromStack(built.app.node.findChild('Shellfront-edge-ap-southeast-2') as Stack);
-  const s3 = policyStatements(edge).map((s) => s.statement).find((s) => s.Action === 's3:GetObject');
-  expect(s3?.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::acme-storefront-site/manifest.json']] });
-}, STACK_TIMEOUT);
+it(
+  'uses a given bucket name on both sides',
+  () => {
+    const built = buildStack({ site: { bucketName: 'acme-storefront-site', accessLogs: false } }, 'ap-southeast-2');
+    built.template.hasResourceProperties('AWS::S3::Bucket', { BucketName: 'acme-storefront-site' });
+    const edge = Template.fromStack(built.app.node.findChild('Shellfront-edge-ap-southeast-2') as Stack);
+    const s3 = policyStatements(edge)
+      .map((s) => s.statement)
+      .find((s) => s.Action === 's3:GetObject');
+    expect(s3?.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::acme-storefront-site/manifest.json']] });
+  },
+  STACK_TIMEOUT,
+);
 
 describe('account-unique names across regions', () => {
   /** Every name CloudFormation must find free in the account: CloudFront's and Lambda's. */
@@ -99,12 +126,16 @@ describe('account-unique names across regions', () => {
     return found.sort();
   }
 
-  it('the default stack synthesized for us-east-1 and for eu-west-1 shares no such name', () => {
-    const east = names('us-east-1');
-    const west = names('eu-west-1');
-    expect(east.length).toBeGreaterThanOrEqual(4);
-    expect(west.length).toBe(east.length);
-    for (const name of east) expect(name).toMatch(/-us-east-1"?$/);
-    expect(east.filter((name) => west.includes(name))).toEqual([]);
-  }, STACK_TIMEOUT * 2);
+  it(
+    'the default stack synthesized for us-east-1 and for eu-west-1 shares no such name',
+    () => {
+      const east = names('us-east-1');
+      const west = names('eu-west-1');
+      expect(east.length).toBeGreaterThanOrEqual(4);
+      expect(west.length).toBe(east.length);
+      for (const name of east) expect(name).toMatch(/-us-east-1"?$/);
+      expect(east.filter((name) => west.includes(name))).toEqual([]);
+    },
+    STACK_TIMEOUT * 2,
+  );
 });

@@ -26,7 +26,10 @@ export function newApp(): App {
   return new App({ context: cdkContext() });
 }
 
-export function buildStack(props: ShellfrontStackProps = {}, region = 'us-east-1'): {
+export function buildStack(
+  props: ShellfrontStackProps = {},
+  region = 'us-east-1',
+): {
   app: App;
   stack: ShellfrontStack;
   template: Template;
@@ -37,7 +40,10 @@ export function buildStack(props: ShellfrontStackProps = {}, region = 'us-east-1
 }
 
 /** A plain stack holding one Shellfront construct (how a team embeds it). */
-export function buildConstruct(props: ShellfrontConstructProps = {}, region = 'us-east-1'): {
+export function buildConstruct(
+  props: ShellfrontConstructProps = {},
+  region = 'us-east-1',
+): {
   stack: Stack;
   site: Shellfront;
 } {
@@ -76,4 +82,4 @@ export function policyStatements(template: Template): Array<{ policy: string; st
   return out;
 }
 
-export const asArray = <T,>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+export const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);

@@ -42,7 +42,9 @@ describe('custom domain, WAF, CI role, no API, no logs, custom settings', () => 
   it('serves the domain names with the us-east-1 certificate, SNI and TLS 1.2_2021', () => {
     expect(config.Aliases).toEqual(['www.example.com', 'example.com']);
     expect(config.ViewerCertificate).toEqual({
-      AcmCertificateArn: CERTIFICATE, MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only',
+      AcmCertificateArn: CERTIFICATE,
+      MinimumProtocolVersion: 'TLSv1.2_2021',
+      SslSupportMethod: 'sni-only',
     });
     template.hasOutput('SiteUrl', { Value: 'https://www.example.com' });
   });
@@ -51,7 +53,9 @@ describe('custom domain, WAF, CI role, no API, no logs, custom settings', () => 
     for (const type of ['A', 'AAAA']) {
       for (const name of ['www.example.com.', 'example.com.']) {
         template.hasResourceProperties('AWS::Route53::RecordSet', {
-          Name: name, Type: type, HostedZoneId: 'Z0123456789ABCDEFGHIJ',
+          Name: name,
+          Type: type,
+          HostedZoneId: 'Z0123456789ABCDEFGHIJ',
           AliasTarget: { DNSName: { 'Fn::GetAtt': [Match.anyValue(), 'DomainName'] }, HostedZoneId: Match.anyValue() },
         });
       }
@@ -90,31 +94,36 @@ describe('custom domain, WAF, CI role, no API, no logs, custom settings', () => 
     template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 6 });
   });
 
-  it('creates a GitHub OIDC provider and a role only the repository\'s main branch can assume', () => {
+  it("creates a GitHub OIDC provider and a role only the repository's main branch can assume", () => {
     template.hasResourceProperties('AWS::IAM::OIDCProvider', {
-      Url: 'https://token.actions.githubusercontent.com', ClientIdList: ['sts.amazonaws.com'],
+      Url: 'https://token.actions.githubusercontent.com',
+      ClientIdList: ['sts.amazonaws.com'],
     });
     const provider = only(template, 'AWS::IAM::OIDCProvider').id;
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
-        Statement: [{
-          Action: 'sts:AssumeRoleWithWebIdentity',
-          Effect: 'Allow',
-          Principal: { Federated: { Ref: provider } },
-          Condition: {
-            StringEquals: {
-              'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
-              'token.actions.githubusercontent.com:sub': 'repo:acme/storefront:ref:refs/heads/main',
+        Statement: [
+          {
+            Action: 'sts:AssumeRoleWithWebIdentity',
+            Effect: 'Allow',
+            Principal: { Federated: { Ref: provider } },
+            Condition: {
+              StringEquals: {
+                'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+                'token.actions.githubusercontent.com:sub': 'repo:acme/storefront:ref:refs/heads/main',
+              },
             },
           },
-        }],
+        ],
       },
     });
     template.hasOutput('CiRoleArn', { Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SiteCiRole'), 'Arn'] } });
   });
 
-  it('lets the CI role Get/Put/List this bucket\'s objects and read this stack\'s outputs, and not delete', () => {
-    const ci = policyStatements(template).filter((s) => s.policy.startsWith('SiteCiRole')).map((s) => s.statement);
+  it("lets the CI role Get/Put/List this bucket's objects and read this stack's outputs, and not delete", () => {
+    const ci = policyStatements(template)
+      .filter((s) => s.policy.startsWith('SiteCiRole'))
+      .map((s) => s.statement);
     const bucket = only(template, 'AWS::S3::Bucket').id;
     expect(ci.map((s) => [s.Action, JSON.stringify(s.Resource)])).toEqual([
       ['s3:ListBucket', JSON.stringify({ 'Fn::GetAtt': [bucket, 'Arn'] })],
@@ -126,21 +135,36 @@ describe('custom domain, WAF, CI role, no API, no logs, custom settings', () => 
 });
 
 describe('CI role variants', () => {
-  it('uses an existing OIDC provider, an environment subject, and allows Delete for pruning', () => {
-    const provider = 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com';
-    const { template } = buildStack({
-      site: { apiDomain: 'api.example.com', ciRole: { repository: 'acme/storefront', environment: 'production', oidcProviderArn: provider, allowPrune: true } },
-    });
-    template.resourceCountIs('AWS::IAM::OIDCProvider', 0);
-    template.hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: {
-        Statement: [Match.objectLike({
-          Principal: { Federated: provider },
-          Condition: { StringEquals: Match.objectLike({ 'token.actions.githubusercontent.com:sub': 'repo:acme/storefront:environment:production' }) },
-        })],
-      },
-    });
-    const actions = policyStatements(template).filter((s) => s.policy.startsWith('SiteCiRole')).flatMap((s) => asArray(s.statement.Action));
-    expect(actions.sort()).toEqual(['cloudformation:DescribeStacks', 's3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);
-  }, STACK_TIMEOUT);
+  it(
+    'uses an existing OIDC provider, an environment subject, and allows Delete for pruning',
+    () => {
+      const provider = 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com';
+      const { template } = buildStack({
+        site: {
+          apiDomain: 'api.example.com',
+          ciRole: { repository: 'acme/storefront', environment: 'production', oidcProviderArn: provider, allowPrune: true },
+        },
+      });
+      template.resourceCountIs('AWS::IAM::OIDCProvider', 0);
+      template.hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: {
+          Statement: [
+            Match.objectLike({
+              Principal: { Federated: provider },
+              Condition: {
+                StringEquals: Match.objectLike({
+                  'token.actions.githubusercontent.com:sub': 'repo:acme/storefront:environment:production',
+                }),
+              },
+            }),
+          ],
+        },
+      });
+      const actions = policyStatements(template)
+        .filter((s) => s.policy.startsWith('SiteCiRole'))
+        .flatMap((s) => asArray(s.statement.Action));
+      expect(actions.sort()).toEqual(['cloudformation:DescribeStacks', 's3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);
+    },
+    STACK_TIMEOUT,
+  );
 });

@@ -15,7 +15,7 @@ const refused = (context: Record<string, unknown>) => {
 };
 
 describe('readSettings', () => {
-  it('gives cdk.json\'s defaults: us-east-1, stack Shellfront, no optional parts', () => {
+  it("gives cdk.json's defaults: us-east-1, stack Shellfront, no optional parts", () => {
     const settings = readSettings(cdkContext());
     expect(settings).toEqual({ stackName: 'Shellfront', region: 'us-east-1', account: undefined, site: {} });
   });
@@ -33,17 +33,32 @@ describe('readSettings', () => {
 
   it('parses -c strings and cdk.json values alike', () => {
     const fromCli = read({
-      apiDomain: 'api.example.com', assetPathPatterns: '/js/*, /css/*', manifestTtlSeconds: '30', accessLogs: 'false',
-      domainNames: 'www.example.com,example.com', priceClass: '100', csp: "default-src 'self'",
+      apiDomain: 'api.example.com',
+      assetPathPatterns: '/js/*, /css/*',
+      manifestTtlSeconds: '30',
+      accessLogs: 'false',
+      domainNames: 'www.example.com,example.com',
+      priceClass: '100',
+      csp: "default-src 'self'",
     });
     const fromJson = read({
-      apiDomain: 'api.example.com', assetPathPatterns: ['/js/*', '/css/*'], manifestTtlSeconds: 30, accessLogs: false,
-      domainNames: ['www.example.com', 'example.com'], priceClass: 'PriceClass_100', csp: "default-src 'self'",
+      apiDomain: 'api.example.com',
+      assetPathPatterns: ['/js/*', '/css/*'],
+      manifestTtlSeconds: 30,
+      accessLogs: false,
+      domainNames: ['www.example.com', 'example.com'],
+      priceClass: 'PriceClass_100',
+      csp: "default-src 'self'",
     });
     expect(fromCli).toEqual(fromJson);
     expect(fromCli.site).toEqual({
-      apiDomain: 'api.example.com', assetPathPatterns: ['/js/*', '/css/*'], manifestTtlSeconds: 30, accessLogs: false,
-      domainNames: ['www.example.com', 'example.com'], priceClass: cloudfront.PriceClass.PRICE_CLASS_100, contentSecurityPolicy: "default-src 'self'",
+      apiDomain: 'api.example.com',
+      assetPathPatterns: ['/js/*', '/css/*'],
+      manifestTtlSeconds: 30,
+      accessLogs: false,
+      domainNames: ['www.example.com', 'example.com'],
+      priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
+      contentSecurityPolicy: "default-src 'self'",
     });
   });
 
@@ -57,14 +72,20 @@ describe('readSettings', () => {
   });
 
   it('reads the hosted zone only as a pair', () => {
-    expect(read({ hostedZoneId: 'Z0123456789', hostedZoneName: 'example.com' }).hostedZone).toEqual({ hostedZoneId: 'Z0123456789', zoneName: 'example.com' });
+    expect(read({ hostedZoneId: 'Z0123456789', hostedZoneName: 'example.com' }).hostedZone).toEqual({
+      hostedZoneId: 'Z0123456789',
+      zoneName: 'example.com',
+    });
     expect(refused({ hostedZoneId: 'Z0123456789' })).toMatch(/context hostedZoneName: hostedZoneId and hostedZoneName go together/);
     expect(refused({ hostedZoneId: 'zone', hostedZoneName: 'example.com' })).toMatch(/Route 53 zone id/);
   });
 
   it('builds the CI role settings from ciRepository and refuses them without it', () => {
-    expect(read({ ciRepository: 'acme/site', ciRef: 'refs/heads/release', ciAllowPrune: 'true' }).site.ciRole)
-      .toEqual({ repository: 'acme/site', ref: 'refs/heads/release', allowPrune: true });
+    expect(read({ ciRepository: 'acme/site', ciRef: 'refs/heads/release', ciAllowPrune: 'true' }).site.ciRole).toEqual({
+      repository: 'acme/site',
+      ref: 'refs/heads/release',
+      allowPrune: true,
+    });
     expect(refused({ ciAllowPrune: 'true' })).toMatch(/context ciAllowPrune: is set but ciRepository is not/);
   });
 

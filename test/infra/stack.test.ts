@@ -7,7 +7,12 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  behaviorTable, CACHE_SECONDS, CONFIG_HEADERS, configHeaders, DEFAULT_EDGE_CONFIG, securityHeaders,
+  behaviorTable,
+  CACHE_SECONDS,
+  CONFIG_HEADERS,
+  configHeaders,
+  DEFAULT_EDGE_CONFIG,
+  securityHeaders,
 } from '../../contracts/edge-config.ts';
 import { MANIFEST_KEY } from '../../contracts/release.ts';
 import { EDGE_HANDLER, EDGE_RUNTIME } from '../../contracts/edge-config.ts';
@@ -41,20 +46,29 @@ describe('bucket', () => {
     expect(resource.DeletionPolicy).toBe('Retain');
     expect(resource.UpdateReplacePolicy).toBe('Retain');
     expect(resource.Properties).toMatchObject({
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
       BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
       OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
     });
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: { Ref: id },
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
     });
   });
 
   it('expires noncurrent versions (manifest.json history) after 30 days', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       VersioningConfiguration: { Status: 'Enabled' },
-      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 30 }, Status: 'Enabled' })]) },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 30 }, Status: 'Enabled' })]),
+      },
     });
   });
 
@@ -64,12 +78,14 @@ describe('bucket', () => {
     });
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: {
-        Statement: Match.arrayWith([Match.objectLike({
-          Effect: 'Allow',
-          Principal: { Service: 'cloudfront.amazonaws.com' },
-          Action: ['s3:GetObject', 's3:ListBucket'],
-          Condition: { StringEquals: { 'AWS:SourceArn': Match.anyValue() } },
-        })]),
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudfront.amazonaws.com' },
+            Action: ['s3:GetObject', 's3:ListBucket'],
+            Condition: { StringEquals: { 'AWS:SourceArn': Match.anyValue() } },
+          }),
+        ]),
       },
     });
   });
@@ -123,7 +139,9 @@ describe('edge function', () => {
     expect(s3[0]!.Action).toBe('s3:GetObject');
     const resource = JSON.stringify(s3[0]!.Resource);
     expect(resource).toContain(`/${MANIFEST_KEY}"`);
-    const siteBucket = Object.keys(template.findResources('AWS::S3::Bucket', { Properties: { VersioningConfiguration: { Status: 'Enabled' } } }))[0];
+    const siteBucket = Object.keys(
+      template.findResources('AWS::S3::Bucket', { Properties: { VersioningConfiguration: { Status: 'Enabled' } } }),
+    )[0];
     expect(resource).toContain(`{"Ref":"${siteBucket}"}`);
 
     const logs = statements.filter((s) => s !== s3[0] && s !== list[0]);
@@ -145,7 +163,7 @@ describe('edge function', () => {
 describe('distribution', () => {
   const table = behaviorTable({ apiPathPattern: '/api/*' });
 
-  it('has the behavior table\'s patterns, in its order, with the default last', () => {
+  it("has the behavior table's patterns, in its order, with the default last", () => {
     expect(config.CacheBehaviors.map((b: any) => b.PathPattern)).toEqual(table.slice(0, -1).map((b) => b.pathPattern));
     expect(config.CacheBehaviors.map((b: any) => b.PathPattern)).toEqual(['/api/*', '/api', '/assets/*']);
   });
@@ -157,8 +175,9 @@ describe('distribution', () => {
       const actual = behaviors[index];
       const origin = origins[actual.TargetOriginId];
       expect(origin.S3OriginConfig ? 'bucket' : 'api').toBe(behavior.origin);
-      expect(actual.AllowedMethods).toEqual(behavior.allowedMethods === 'ALL'
-        ? ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'] : ['GET', 'HEAD']);
+      expect(actual.AllowedMethods).toEqual(
+        behavior.allowedMethods === 'ALL' ? ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'] : ['GET', 'HEAD'],
+      );
       expect(actual.Compress).toBe(behavior.compress);
       expect(actual.ViewerProtocolPolicy).toBe('redirect-to-https');
       expect(Boolean(actual.LambdaFunctionAssociations)).toBe(behavior.edgeFunction);
@@ -186,14 +205,20 @@ describe('distribution', () => {
     const assets = byId(config.CacheBehaviors.find((b: { PathPattern: string }) => b.PathPattern === '/assets/*').CachePolicyId);
     const policies = template.findResources('AWS::CloudFront::CachePolicy');
     expect(policies[shell as string]!.Properties.CachePolicyConfig).toMatchObject({
-      MinTTL: 0, DefaultTTL: 0, MaxTTL: CACHE_SECONDS.shellMax,
+      MinTTL: 0,
+      DefaultTTL: 0,
+      MaxTTL: CACHE_SECONDS.shellMax,
       ParametersInCacheKeyAndForwardedToOrigin: {
-        EnableAcceptEncodingGzip: true, EnableAcceptEncodingBrotli: true,
-        HeadersConfig: { HeaderBehavior: 'none' }, CookiesConfig: { CookieBehavior: 'none' }, QueryStringsConfig: { QueryStringBehavior: 'none' },
+        EnableAcceptEncodingGzip: true,
+        EnableAcceptEncodingBrotli: true,
+        HeadersConfig: { HeaderBehavior: 'none' },
+        CookiesConfig: { CookieBehavior: 'none' },
+        QueryStringsConfig: { QueryStringBehavior: 'none' },
       },
     });
     expect(policies[assets as string]!.Properties.CachePolicyConfig).toMatchObject({
-      DefaultTTL: CACHE_SECONDS.immutableAssets, MaxTTL: CACHE_SECONDS.immutableAssets,
+      DefaultTTL: CACHE_SECONDS.immutableAssets,
+      MaxTTL: CACHE_SECONDS.immutableAssets,
     });
   });
 
@@ -216,7 +241,12 @@ describe('distribution', () => {
   });
 
   it('speaks HTTP/2 and HTTP/3 over IPv6, answers "/" with index.html, and never rewrites errors to the shell', () => {
-    expect(config).toMatchObject({ HttpVersion: 'http2and3', IPV6Enabled: true, DefaultRootObject: 'index.html', PriceClass: 'PriceClass_All' });
+    expect(config).toMatchObject({
+      HttpVersion: 'http2and3',
+      IPV6Enabled: true,
+      DefaultRootObject: 'index.html',
+      PriceClass: 'PriceClass_All',
+    });
     // Error caching per status, and never a response page (no 404 turned into index.html).
     expect(config.CustomErrorResponses).toEqual([
       { ErrorCode: 400, ErrorCachingMinTTL: 300 },
@@ -247,11 +277,22 @@ describe('outputs', () => {
   it('exports the keys the CLI reads, and no CI role when none is configured', () => {
     const outputs = template.toJSON().Outputs as Record<string, unknown>;
     expect(Object.keys(outputs).sort()).toEqual(
-      [OUTPUT_KEYS.bucketName, OUTPUT_KEYS.distributionId, OUTPUT_KEYS.distributionDomainName, OUTPUT_KEYS.siteUrl, OUTPUT_KEYS.edgeFunctionVersionArn].sort(),
+      [
+        OUTPUT_KEYS.bucketName,
+        OUTPUT_KEYS.distributionId,
+        OUTPUT_KEYS.distributionDomainName,
+        OUTPUT_KEYS.siteUrl,
+        OUTPUT_KEYS.edgeFunctionVersionArn,
+      ].sort(),
     );
-    expect(Object.values(OUTPUT_KEYS).sort()).toEqual(
-      ['BucketName', 'CiRoleArn', 'DistributionDomainName', 'DistributionId', 'EdgeFunctionVersionArn', 'SiteUrl'],
-    );
+    expect(Object.values(OUTPUT_KEYS).sort()).toEqual([
+      'BucketName',
+      'CiRoleArn',
+      'DistributionDomainName',
+      'DistributionId',
+      'EdgeFunctionVersionArn',
+      'SiteUrl',
+    ]);
     template.hasOutput('BucketName', { Value: { Ref: Match.stringLikeRegexp('^SiteBucket') } });
     template.hasOutput('EdgeFunctionVersionArn', { Value: { Ref: only(template, 'AWS::Lambda::Version').id } });
     template.resourceCountIs('AWS::IAM::OIDCProvider', 0);
@@ -259,17 +300,21 @@ describe('outputs', () => {
 });
 
 describe('updates and redeploys', () => {
-  it('retains published edge versions (replicas block deletion for hours) and lets the unused log group go with the stack', () => {
-    const { template } = buildStack({}, 'us-east-1');
-    for (const version of Object.values(template.findResources('AWS::Lambda::Version'))) {
-      expect(version.DeletionPolicy).toBe('Retain');
-      expect(version.UpdateReplacePolicy).toBe('Retain');
-    }
-    const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
-    const own = groups.filter((group) => JSON.stringify(group.Properties?.LogGroupName ?? '').includes('/aws/lambda/'));
-    expect(own).toHaveLength(1);
-    // A fixed function name + a retained group = "already exists" on the deploy after `cdk destroy`.
-    expect(own[0]!.DeletionPolicy).toBe('Delete');
-    expect(own[0]!.Properties?.RetentionInDays).toBe(7);
-  }, STACK_TIMEOUT);
+  it(
+    'retains published edge versions (replicas block deletion for hours) and lets the unused log group go with the stack',
+    () => {
+      const { template } = buildStack({}, 'us-east-1');
+      for (const version of Object.values(template.findResources('AWS::Lambda::Version'))) {
+        expect(version.DeletionPolicy).toBe('Retain');
+        expect(version.UpdateReplacePolicy).toBe('Retain');
+      }
+      const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
+      const own = groups.filter((group) => JSON.stringify(group.Properties?.LogGroupName ?? '').includes('/aws/lambda/'));
+      expect(own).toHaveLength(1);
+      // A fixed function name + a retained group = "already exists" on the deploy after `cdk destroy`.
+      expect(own[0]!.DeletionPolicy).toBe('Delete');
+      expect(own[0]!.Properties?.RetentionInDays).toBe(7);
+    },
+    STACK_TIMEOUT,
+  );
 });

@@ -39,7 +39,9 @@ describe('Shellfront construct', () => {
 describe('access logs in opt-in Regions', () => {
   it('refuses to create a log bucket CloudFront would never deliver to, and says the fix', () => {
     const stack = new Stack(new App(), 'Milan', { env: { region: 'eu-south-1' } });
-    expect(() => new Shellfront(stack, 'Site')).toThrow(/CloudFront does not deliver standard logs to buckets in eu-south-1.*accessLogs=false.*logBucket/);
+    expect(() => new Shellfront(stack, 'Site')).toThrow(
+      /CloudFront does not deliver standard logs to buckets in eu-south-1.*accessLogs=false.*logBucket/,
+    );
     const quiet = new Stack(new App(), 'Milan', { env: { region: 'eu-south-1' } });
     expect(() => new Shellfront(quiet, 'Site', { accessLogs: false })).not.toThrow();
   }, 30_000);
@@ -48,25 +50,41 @@ describe('access logs in opt-in Regions', () => {
 describe('resolveProps', () => {
   it('applies the documented defaults', () => {
     const resolved = resolveProps({});
-    expect(resolved.edgeConfig).toEqual({ manifestKey: 'manifest.json', manifestTtlSeconds: 60, shellCdnSeconds: 10, fetchTimeoutMs: 3000 });
+    expect(resolved.edgeConfig).toEqual({
+      manifestKey: 'manifest.json',
+      manifestTtlSeconds: 60,
+      shellCdnSeconds: 10,
+      fetchTimeoutMs: 3000,
+    });
     expect(resolved.behaviors.map((b) => b.pathPattern)).toEqual(['/assets/*', '*']);
-    expect(resolveProps({ apiDomain: 'api.example.com' }).behaviors.map((b) => b.pathPattern)).toEqual(['/api/*', '/api', '/assets/*', '*']);
+    expect(resolveProps({ apiDomain: 'api.example.com' }).behaviors.map((b) => b.pathPattern)).toEqual([
+      '/api/*',
+      '/api',
+      '/assets/*',
+      '*',
+    ]);
     expect(resolved).toMatchObject({ accessLogs: true, accessLogRetentionDays: 90, noncurrentVersionDays: 30, domainNames: [] });
   });
 
   it('refuses a certificate outside us-east-1', () => {
-    expect(problem({ domainNames: ['www.example.com'], certificateArn: CERT('eu-west-1') }))
-      .toMatch(/certificateArn must be in us-east-1.*got one in eu-west-1.*request or import the certificate in us-east-1/);
-    expect(problem({ domainNames: ['www.example.com'], certificateArn: 'arn:aws:iam::123456789012:role/x' })).toMatch(/ACM certificate ARN/);
+    expect(problem({ domainNames: ['www.example.com'], certificateArn: CERT('eu-west-1') })).toMatch(
+      /certificateArn must be in us-east-1.*got one in eu-west-1.*request or import the certificate in us-east-1/,
+    );
+    expect(problem({ domainNames: ['www.example.com'], certificateArn: 'arn:aws:iam::123456789012:role/x' })).toMatch(
+      /ACM certificate ARN/,
+    );
   });
 
   it('needs domain names and a certificate together, and names inside the zone', () => {
     expect(problem({ domainNames: ['www.example.com'] })).toMatch(/need certificateArn/);
     expect(problem({ certificateArn: CERT('us-east-1') })).toMatch(/domainNames is empty/);
     const zone = route53.HostedZone.fromHostedZoneAttributes(new Stack(), 'Z', { hostedZoneId: 'Z1', zoneName: 'example.com' });
-    expect(problem({ domainNames: ['www.example.org'], certificateArn: CERT('us-east-1'), hostedZone: zone }))
-      .toMatch(/"www.example.org".*not inside the hosted zone "example.com"/);
-    expect(problem({ domainNames: ['https://www.example.com'], certificateArn: CERT('us-east-1') })).toMatch(/domainNames\[0\] must be a host name/);
+    expect(problem({ domainNames: ['www.example.org'], certificateArn: CERT('us-east-1'), hostedZone: zone })).toMatch(
+      /"www.example.org".*not inside the hosted zone "example.com"/,
+    );
+    expect(problem({ domainNames: ['https://www.example.com'], certificateArn: CERT('us-east-1') })).toMatch(
+      /domainNames\[0\] must be a host name/,
+    );
     expect(problem({ domainNames: ['a.example.com', 'a.example.com'], certificateArn: CERT('us-east-1') })).toMatch(/twice/);
   });
 
@@ -75,12 +93,16 @@ describe('resolveProps', () => {
     expect(problem({ assetPathPatterns: ['/assets/*', '*'] })).toMatch(/assetPathPatterns: .*would match everything/);
     expect(problem({ assetPathPatterns: [] })).toMatch(/at least one/);
     // -c assetPathPatterns=/assets would route the folder's files to the shell function.
-    expect(problem({ assetPathPatterns: ['/assets'] })).toMatch(/assetPathPatterns: "\/assets" is not a folder pattern: write it as "\/<folder>\/\*", e\.g\. "\/assets\/\*"/);
+    expect(problem({ assetPathPatterns: ['/assets'] })).toMatch(
+      /assetPathPatterns: "\/assets" is not a folder pattern: write it as "\/<folder>\/\*", e\.g\. "\/assets\/\*"/,
+    );
     expect(problem({ apiDomain: 'api.example.com', apiPathPattern: '/assets/*' })).toMatch(/listed twice/);
   });
 
-  it('refuses edge settings out of the contract\'s ranges', () => {
-    expect(problem({ manifestTtlSeconds: 0 })).toMatch(`manifestTtlSeconds must be a whole number from ${CONFIG_RANGES.manifestTtlSeconds.min} to ${CONFIG_RANGES.manifestTtlSeconds.max}, got 0`);
+  it("refuses edge settings out of the contract's ranges", () => {
+    expect(problem({ manifestTtlSeconds: 0 })).toMatch(
+      `manifestTtlSeconds must be a whole number from ${CONFIG_RANGES.manifestTtlSeconds.min} to ${CONFIG_RANGES.manifestTtlSeconds.max}, got 0`,
+    );
     expect(problem({ shellCdnSeconds: 3601 })).toMatch(/shellCdnSeconds .* got 3601/);
     expect(problem({ fetchTimeoutMs: 1.5 })).toMatch(/fetchTimeoutMs/);
     expect(problem({ manifestKey: '../manifest.json' })).toMatch(/manifestKey must be an S3 key/);
@@ -99,7 +121,8 @@ describe('resolveProps', () => {
     expect(problem({ ciRole: { repository: 'storefront' } })).toMatch(/"owner\/name"/);
     expect(problem({ ciRole: { repository: 'acme/storefront', ref: 'refs/heads/*' } })).toMatch(/one exact git ref.*no wildcards/);
     expect(problem({ ciRole: { repository: 'acme/storefront', ref: 'main' } })).toMatch(/refs\/heads\/main/);
-    expect(problem({ ciRole: { repository: 'acme/x', oidcProviderArn: 'arn:aws:iam::123456789012:oidc-provider/example.com' } }))
-      .toMatch(/token\.actions\.githubusercontent\.com/);
+    expect(problem({ ciRole: { repository: 'acme/x', oidcProviderArn: 'arn:aws:iam::123456789012:oidc-provider/example.com' } })).toMatch(
+      /token\.actions\.githubusercontent\.com/,
+    );
   });
 });

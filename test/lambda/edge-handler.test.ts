@@ -131,7 +131,9 @@ describe('Lambda@Edge handler on the documented S3-origin event', () => {
     expect(response.headers['retry-after']).toEqual([{ key: 'Retry-After', value: '1' }]);
     expect(response.headers['cache-control']).toEqual([{ key: 'Cache-Control', value: 'no-store' }]);
     expect(response.body).not.toContain('AccessDenied');
-    expect(logger.lines).toEqual([expect.objectContaining({ level: 'error', outcome: 'error', error: expect.objectContaining({ code: 'AccessDenied' }) })]);
+    expect(logger.lines).toEqual([
+      expect.objectContaining({ level: 'error', outcome: 'error', error: expect.objectContaining({ code: 'AccessDenied' }) }),
+    ]);
   });
 
   it('answers 503 "no release" when the bucket has no manifest', async () => {
@@ -179,17 +181,27 @@ describe('parseS3Domain', () => {
     expect(parseS3Domain(domain)).toEqual(expected);
   });
 
-  it.each(['example.org', 'site.s3-website-us-east-1.amazonaws.com', 's3.amazonaws.com', 'a.s3.us-east-1.amazonaws.com.evil.com', 'x_y.s3.amazonaws.com'])(
-    'refuses %s',
-    (domain) => {
-      expect(parseS3Domain(domain)).toBeUndefined();
-    },
-  );
+  it.each([
+    'example.org',
+    'site.s3-website-us-east-1.amazonaws.com',
+    's3.amazonaws.com',
+    'a.s3.us-east-1.amazonaws.com.evil.com',
+    'x_y.s3.amazonaws.com',
+  ])('refuses %s', (domain) => {
+    expect(parseS3Domain(domain)).toBeUndefined();
+  });
 });
 
 describe('originOf', () => {
   const request = (domainName: string, region?: string) =>
-    ({ uri: '/', method: 'GET', querystring: '', headers: {}, clientIp: '203.0.113.1', origin: { s3: { domainName, region, authMethod: 'origin-access-identity', path: '', customHeaders: {} } } }) as unknown as CloudFrontRequest;
+    ({
+      uri: '/',
+      method: 'GET',
+      querystring: '',
+      headers: {},
+      clientIp: '203.0.113.1',
+      origin: { s3: { domainName, region, authMethod: 'origin-access-identity', path: '', customHeaders: {} } },
+    }) as unknown as CloudFrontRequest;
 
   it('prefers the region CloudFront names in the event (the global endpoint says nothing of it)', () => {
     expect(originOf(request('site.s3.amazonaws.com', 'eu-west-1'))).toMatchObject({ bucket: 'site', region: 'eu-west-1' });

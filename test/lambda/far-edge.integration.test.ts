@@ -30,20 +30,29 @@ let client: S3Client;
 
 function event(): CloudFrontRequestEvent {
   return {
-    Records: [{
-      cf: {
-        config: { eventType: 'origin-request' },
-        request: {
-          clientIp: '127.0.0.1', method: 'GET', uri: '/dashboard', querystring: '', headers: {},
-          origin: {
-            s3: {
-              authMethod: 'none', domainName: `${BUCKET}.s3.${LOCAL_REGION}.amazonaws.com`, path: '', region: LOCAL_REGION,
-              customHeaders: { [CONFIG_HEADERS.manifestTtlSeconds]: [{ key: CONFIG_HEADERS.manifestTtlSeconds, value: '1' }] },
+    Records: [
+      {
+        cf: {
+          config: { eventType: 'origin-request' },
+          request: {
+            clientIp: '127.0.0.1',
+            method: 'GET',
+            uri: '/dashboard',
+            querystring: '',
+            headers: {},
+            origin: {
+              s3: {
+                authMethod: 'none',
+                domainName: `${BUCKET}.s3.${LOCAL_REGION}.amazonaws.com`,
+                path: '',
+                region: LOCAL_REGION,
+                customHeaders: { [CONFIG_HEADERS.manifestTtlSeconds]: [{ key: CONFIG_HEADERS.manifestTtlSeconds, value: '1' }] },
+              },
             },
           },
         },
       },
-    }],
+    ],
   };
 }
 
@@ -69,8 +78,12 @@ beforeAll(async () => {
   process.env.AWS_SECRET_ACCESS_KEY = S3RVER_CREDENTIALS.secretAccessKey;
   delete process.env.AWS_SESSION_TOKEN;
   client = new S3Client({
-    region: LOCAL_REGION, endpoint: server.endpoint, forcePathStyle: true, credentials: S3RVER_CREDENTIALS,
-    requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED',
+    region: LOCAL_REGION,
+    endpoint: server.endpoint,
+    forcePathStyle: true,
+    credentials: S3RVER_CREDENTIALS,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
   });
 });
 

@@ -1,13 +1,7 @@
 /** Shared builders for the handler tests: events from the documented fixtures, releases, a fake S3. */
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import {
-  nextManifest,
-  RELEASE_SCHEMA_VERSION,
-  type FileEntry,
-  type Manifest,
-  type ReleaseRecord,
-} from '../../contracts/release.ts';
+import { nextManifest, RELEASE_SCHEMA_VERSION, type FileEntry, type Manifest, type ReleaseRecord } from '../../contracts/release.ts';
 import type { CloudFrontHeaders, CloudFrontRequestEvent } from '../../lambda/edge/types.ts';
 import { BodyTooLargeError, type HttpAnswer, type HttpGet, type HttpGetOptions } from '../../lambda/http-get.ts';
 

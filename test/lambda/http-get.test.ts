@@ -38,7 +38,11 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-const options = (maxBytes = 1024, timeoutMs = 2000) => ({ headers: { 'x-test': 'hello' }, signal: AbortSignal.timeout(timeoutMs), maxBytes });
+const options = (maxBytes = 1024, timeoutMs = 2000) => ({
+  headers: { 'x-test': 'hello' },
+  signal: AbortSignal.timeout(timeoutMs),
+  maxBytes,
+});
 
 describe('nodeHttpGet', () => {
   it('returns status, lowercase headers and the body, sending the given headers', async () => {
@@ -47,11 +51,17 @@ describe('nodeHttpGet', () => {
   });
 
   it('returns error statuses with their body', async () => {
-    expect(await nodeHttpGet(new URL(`${base}/nope`), options())).toMatchObject({ status: 404, body: expect.stringContaining('NoSuchKey') });
+    expect(await nodeHttpGet(new URL(`${base}/nope`), options())).toMatchObject({
+      status: 404,
+      body: expect.stringContaining('NoSuchKey'),
+    });
   });
 
   it('refuses a body over the cap by Content-Length and while streaming', async () => {
-    await expect(nodeHttpGet(new URL(`${base}/big-declared`), options())).rejects.toMatchObject({ name: 'BodyTooLargeError', code: 'TooLarge' });
+    await expect(nodeHttpGet(new URL(`${base}/big-declared`), options())).rejects.toMatchObject({
+      name: 'BodyTooLargeError',
+      code: 'TooLarge',
+    });
     await expect(nodeHttpGet(new URL(`${base}/big-streamed`), options())).rejects.toMatchObject({ code: 'TooLarge' });
   });
 

@@ -34,20 +34,29 @@ async function coldContainer(): Promise<Handler> {
 
 function event(uri: string): CloudFrontRequestEvent {
   return {
-    Records: [{
-      cf: {
-        config: { eventType: 'origin-request' },
-        request: {
-          clientIp: '127.0.0.1', method: 'GET', uri, querystring: '', headers: {},
-          origin: {
-            s3: {
-              authMethod: 'none', domainName: `${BUCKET}.s3.${LOCAL_REGION}.amazonaws.com`, path: '', region: LOCAL_REGION,
-              customHeaders: { [CONFIG_HEADERS.manifestTtlSeconds]: [{ key: CONFIG_HEADERS.manifestTtlSeconds, value: '1' }] },
+    Records: [
+      {
+        cf: {
+          config: { eventType: 'origin-request' },
+          request: {
+            clientIp: '127.0.0.1',
+            method: 'GET',
+            uri,
+            querystring: '',
+            headers: {},
+            origin: {
+              s3: {
+                authMethod: 'none',
+                domainName: `${BUCKET}.s3.${LOCAL_REGION}.amazonaws.com`,
+                path: '',
+                region: LOCAL_REGION,
+                customHeaders: { [CONFIG_HEADERS.manifestTtlSeconds]: [{ key: CONFIG_HEADERS.manifestTtlSeconds, value: '1' }] },
+              },
             },
           },
         },
       },
-    }],
+    ],
   };
 }
 
@@ -127,7 +136,9 @@ describe('the built edge bundle against s3rver', () => {
     expect(logLines).toContainEqual(
       expect.objectContaining({ msg: 'manifest-refresh', outcome: 'error', serving: 'stale', release: 'r2', bucket: BUCKET }),
     );
-    expect(logLines).toContainEqual(expect.objectContaining({ msg: 'manifest-refresh', outcome: 'updated', release: 'r2', previous: 'r1' }));
+    expect(logLines).toContainEqual(
+      expect.objectContaining({ msg: 'manifest-refresh', outcome: 'updated', release: 'r2', previous: 'r1' }),
+    );
   });
 
   it('answers 503 with Retry-After on a cold container while S3 is down', async () => {

@@ -38,7 +38,15 @@ describe('ManifestCache', () => {
     expect(s3.calls).toHaveLength(1);
     expect(s3.calls[0]!.headers.get('if-none-match')).toBeNull();
     expect(logger.lines).toEqual([
-      expect.objectContaining({ level: 'info', msg: 'manifest-refresh', outcome: 'loaded', cache: 'cold', release: 'r1', bucket: 'site', durationMs: 0 }),
+      expect.objectContaining({
+        level: 'info',
+        msg: 'manifest-refresh',
+        outcome: 'loaded',
+        cache: 'cold',
+        release: 'r1',
+        bucket: 'site',
+        durationMs: 0,
+      }),
     ]);
   });
 
@@ -84,14 +92,38 @@ describe('ManifestCache', () => {
   });
 
   const failures: Array<[string, (s3: ReturnType<typeof fakeS3>) => void, Record<string, unknown>]> = [
-    ['500', (s3) => s3.respond(() => new Response('<Error><Code>InternalError</Code></Error>', { status: 500 })), { code: 'InternalError', status: 500 }],
-    ['503 SlowDown', (s3) => s3.respond(() => new Response('<Error><Code>SlowDown</Code></Error>', { status: 503 })), { code: 'SlowDown', status: 503 }],
-    ['AccessDenied', (s3) => s3.respond(() => new Response('<Error><Code>AccessDenied</Code></Error>', { status: 403 })), { code: 'AccessDenied', status: 403 }],
+    [
+      '500',
+      (s3) => s3.respond(() => new Response('<Error><Code>InternalError</Code></Error>', { status: 500 })),
+      { code: 'InternalError', status: 500 },
+    ],
+    [
+      '503 SlowDown',
+      (s3) => s3.respond(() => new Response('<Error><Code>SlowDown</Code></Error>', { status: 503 })),
+      { code: 'SlowDown', status: 503 },
+    ],
+    [
+      'AccessDenied',
+      (s3) => s3.respond(() => new Response('<Error><Code>AccessDenied</Code></Error>', { status: 403 })),
+      { code: 'AccessDenied', status: 403 },
+    ],
     ['bad JSON', (s3) => void s3.put('manifest.json', '{"schema": 1,'), { name: 'ReleaseFormatError' }],
     ['bad schema', (s3) => void s3.put('manifest.json', { ...makeManifest(), schema: 2 }), { name: 'ReleaseFormatError' }],
-    ['an empty shell', (s3) => void s3.put('manifest.json', makeManifest(makeRelease({ id: 'r2', shell: ' ' }))), { name: 'ReleaseFormatError' }],
-    ['a 6 MB manifest', (s3) => void s3.put('manifest.json', makeManifest(makeRelease({ id: 'r2', config: { blob: 'x'.repeat(6 * 1024 * 1024) } }))), { code: 'TooLarge' }],
-    ['a shell over the response limit', (s3) => void s3.put('manifest.json', makeManifest(makeRelease({ id: 'r2', shell: `<head></head>${'x'.repeat(1024 * 1024)}` }))), { name: 'ShellTooLargeError' }],
+    [
+      'an empty shell',
+      (s3) => void s3.put('manifest.json', makeManifest(makeRelease({ id: 'r2', shell: ' ' }))),
+      { name: 'ReleaseFormatError' },
+    ],
+    [
+      'a 6 MB manifest',
+      (s3) => void s3.put('manifest.json', makeManifest(makeRelease({ id: 'r2', config: { blob: 'x'.repeat(6 * 1024 * 1024) } }))),
+      { code: 'TooLarge' },
+    ],
+    [
+      'a shell over the response limit',
+      (s3) => void s3.put('manifest.json', makeManifest(makeRelease({ id: 'r2', shell: `<head></head>${'x'.repeat(1024 * 1024)}` }))),
+      { name: 'ShellTooLargeError' },
+    ],
     ['a deleted manifest', (s3) => void s3.objects.delete('manifest.json'), { name: 'ManifestGoneError', code: 'NoSuchKey' }],
     ['a network error', (s3) => s3.respond(() => Promise.reject(new TypeError('fetch failed'))), { code: 'NetworkError' }],
   ];
@@ -129,9 +161,12 @@ describe('ManifestCache', () => {
     const { s3, clock, logger, cache } = setup();
     s3.put('manifest.json', makeManifest());
     await cache.get(SETTINGS);
-    s3.respond((_call, init) => new Promise((_resolve, reject) => {
-      init.signal?.addEventListener('abort', () => reject(init.signal?.reason));
-    }));
+    s3.respond(
+      (_call, init) =>
+        new Promise((_resolve, reject) => {
+          init.signal?.addEventListener('abort', () => reject(init.signal?.reason));
+        }),
+    );
     clock.advance(60_000);
     const lookup = await cache.get({ ttlMs: 60_000, timeoutMs: 100 });
     expect(lookup).toMatchObject({ kind: 'ready', value: { id: 'r1' } });
@@ -175,7 +210,9 @@ describe('ManifestCache', () => {
 
 describe('backoffMs', () => {
   it('doubles from 1 s up to 30 s', () => {
-    expect([1, 2, 3, 4, 5, 6, 7, 50].map((failures) => backoffMs(failures))).toEqual([1000, 2000, 4000, 8000, 16_000, 30_000, 30_000, 30_000]);
+    expect([1, 2, 3, 4, 5, 6, 7, 50].map((failures) => backoffMs(failures))).toEqual([
+      1000, 2000, 4000, 8000, 16_000, 30_000, 30_000, 30_000,
+    ]);
   });
 
   it('never waits longer than the TTL (at least 1 s), so a short TTL recovers within one TTL', () => {

@@ -13,7 +13,9 @@ function reader(get: HttpGet, credentials: typeof CREDENTIALS | null = CREDENTIA
 
 describe('objectUrl', () => {
   it('uses virtual-hosted style on AWS, path style for dotted buckets and custom endpoints', () => {
-    expect(objectUrl({ bucket: 'site', region: 'eu-west-1' }, 'manifest.json')).toBe('https://site.s3.eu-west-1.amazonaws.com/manifest.json');
+    expect(objectUrl({ bucket: 'site', region: 'eu-west-1' }, 'manifest.json')).toBe(
+      'https://site.s3.eu-west-1.amazonaws.com/manifest.json',
+    );
     expect(objectUrl({ bucket: 'my.site', region: 'us-east-1' }, 'a/b.json')).toBe('https://s3.us-east-1.amazonaws.com/my.site/a/b.json');
     expect(objectUrl({ bucket: 'site', region: 'cn-north-1' }, 'm.json')).toBe('https://site.s3.cn-north-1.amazonaws.com.cn/m.json');
     expect(objectUrl({ bucket: 'site', region: 'us-east-1', endpoint: 'http://127.0.0.1:4569/' }, 'dir/m v.json')).toBe(
@@ -81,7 +83,11 @@ describe('S3ObjectReader', () => {
     [502, 'Bad Gateway', 'Http502'],
   ])('throws an S3RequestError for %i (%s)', async (status, body, code) => {
     const { get } = recordingGet(() => new Response(body, { status }));
-    await expect(reader(get).manifestFetcher('m.json')({ timeoutMs: 1000 })).rejects.toMatchObject({ name: 'S3RequestError', code, status });
+    await expect(reader(get).manifestFetcher('m.json')({ timeoutMs: 1000 })).rejects.toMatchObject({
+      name: 'S3RequestError',
+      code,
+      status,
+    });
   });
 
   it('says which permissions a 403 on the manifest means are missing (a misconfiguration, not an outage)', async () => {

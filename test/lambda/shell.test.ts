@@ -3,7 +3,6 @@ import { MAX_SHELL_BYTES } from '../../contracts/shell.ts';
 import { prepareRelease, ShellTooLargeError } from '../../lambda/core/shell.ts';
 import { makeManifest, makeRelease } from './helpers.ts';
 
-
 describe('prepareRelease', () => {
   it('renders once, with a strong ETag that changes with the shell', () => {
     const one = prepareRelease(makeManifest(makeRelease()));

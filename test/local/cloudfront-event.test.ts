@@ -66,7 +66,10 @@ describe('originRequestEvent', () => {
   });
 
   it('rewrites exactly "/" to the default root object, as the distribution does', () => {
-    expect(originRequestEvent({ ...viewer, url: '/?a=1' }, origin).Records[0]!.cf.request).toMatchObject({ uri: '/index.html', querystring: 'a=1' });
+    expect(originRequestEvent({ ...viewer, url: '/?a=1' }, origin).Records[0]!.cf.request).toMatchObject({
+      uri: '/index.html',
+      querystring: 'a=1',
+    });
     expect(originRequestEvent({ ...viewer, url: '/runs/' }, origin).Records[0]!.cf.request.uri).toBe('/runs/');
     expect(originRequestEvent({ ...viewer, url: '/' }, { ...origin, defaultRootObject: null }).Records[0]!.cf.request.uri).toBe('/');
   });

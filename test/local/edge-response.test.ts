@@ -41,7 +41,10 @@ describe('viewerResponseFromLambda', () => {
       bodyEncoding: 'base64',
     });
     expect(response.status).toBe(404);
-    expect(response.headers).toEqual([['Set-Cookie', 'a=1'], ['set-cookie', 'b=2']]);
+    expect(response.headers).toEqual([
+      ['Set-Cookie', 'a=1'],
+      ['set-cookie', 'b=2'],
+    ]);
     expect([...response.body]).toEqual([0, 1, 2]);
   });
 
@@ -53,7 +56,11 @@ describe('viewerResponseFromLambda', () => {
     ['a non-numeric status', { status: 'OK' }, /3-digit/],
     ['a status out of range', { status: '99' }, /3-digit/],
     ['an uppercase map key', { status: '200', headers: { 'Content-Type': [{ value: 'x' }] } }, /lowercase/],
-    ['a key that differs from its map name', { status: '200', headers: { 'content-type': [{ key: 'X-Other', value: 'x' }] } }, /does not match/],
+    [
+      'a key that differs from its map name',
+      { status: '200', headers: { 'content-type': [{ key: 'X-Other', value: 'x' }] } },
+      /does not match/,
+    ],
     ['a disallowed header', { status: '200', headers: { connection: [{ value: 'close' }] } }, /may not be set/],
     ['a disallowed header prefix', { status: '200', headers: { 'x-edge-thing': [{ value: '1' }] } }, /may not be set/],
     ['a header that is not a list', { status: '200', headers: { a: { value: '1' } as never } }, /array/],
@@ -68,7 +75,20 @@ describe('viewerResponseFromLambda', () => {
 
 describe('headerListFromRaw', () => {
   it('keeps names, order and repeats, and drops hop-by-hop headers', () => {
-    const raw = ['Content-Type', 'text/css', 'Connection', 'keep-alive', 'ETag', '"abc"', 'Transfer-Encoding', 'chunked', 'Set-Cookie', 'a', 'Set-Cookie', 'b'];
+    const raw = [
+      'Content-Type',
+      'text/css',
+      'Connection',
+      'keep-alive',
+      'ETag',
+      '"abc"',
+      'Transfer-Encoding',
+      'chunked',
+      'Set-Cookie',
+      'a',
+      'Set-Cookie',
+      'b',
+    ];
     expect(headerListFromRaw(raw)).toEqual([
       ['Content-Type', 'text/css'],
       ['ETag', '"abc"'],
@@ -81,7 +101,13 @@ describe('headerListFromRaw', () => {
 describe('withSecurityHeaders', () => {
   it('adds every security header and overrides the origin values, whatever their case', () => {
     const security = securityHeaders();
-    const result = withSecurityHeaders([['X-Frame-Options', 'SAMEORIGIN'], ['ETag', '"1"']], security);
+    const result = withSecurityHeaders(
+      [
+        ['X-Frame-Options', 'SAMEORIGIN'],
+        ['ETag', '"1"'],
+      ],
+      security,
+    );
     expect(headerValue(result, 'x-frame-options')).toBe(security['x-frame-options']);
     expect(result.filter(([name]) => name.toLowerCase() === 'x-frame-options')).toHaveLength(1);
     expect(headerValue(result, 'etag')).toBe('"1"');

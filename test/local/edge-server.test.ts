@@ -49,8 +49,12 @@ beforeAll(async () => {
   s3 = await startS3Server({ directory: dir, buckets: [BUCKET] });
   api = await startApiServer();
   const client = new S3Client({
-    endpoint: s3.endpoint, region: LOCAL_REGION, forcePathStyle: true, credentials: S3RVER_CREDENTIALS,
-    requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED',
+    endpoint: s3.endpoint,
+    region: LOCAL_REGION,
+    forcePathStyle: true,
+    credentials: S3RVER_CREDENTIALS,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
   });
   const put = (Key: string, Body: string, ContentType: string, CacheControl: string) =>
     client.send(new PutObjectCommand({ Bucket: BUCKET, Key, Body, ContentType, CacheControl }));
@@ -104,7 +108,12 @@ describe('API behavior', () => {
     expect(response.status).toBe(200);
     const echo = await response.json();
     expect(echo).toMatchObject({ method: 'PUT', path: '/api/echo', query: '?x=1', body: 'payload' });
-    expect(echo.headers).toMatchObject({ 'x-custom': 'kept', cookie: 'session=1', 'content-type': 'text/plain', host: new URL(api.url).host });
+    expect(echo.headers).toMatchObject({
+      'x-custom': 'kept',
+      cookie: 'session=1',
+      'content-type': 'text/plain',
+      host: new URL(api.url).host,
+    });
     expect(echo.headers.via).toContain('shellfront-local');
     expectSecurityHeaders(response);
   });

@@ -77,6 +77,8 @@ describe('npm start', () => {
     });
     expect(killed).toBe(true);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/s3rver \(the local S3 at http:\/\/127\.0\.0\.1:\d+\) exited unexpectedly \(SIGKILL\)[\s\S]*Run `npm start` again/);
+    expect(result.stderr).toMatch(
+      /s3rver \(the local S3 at http:\/\/127\.0\.0\.1:\d+\) exited unexpectedly \(SIGKILL\)[\s\S]*Run `npm start` again/,
+    );
   }, 60_000);
 });

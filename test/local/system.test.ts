@@ -16,13 +16,15 @@ function write(path: string, text: string) {
   writeFileSync(join(dist, path), text);
 }
 
-const start = () =>
-  startLocalSystem({ dataDir: join(dir, 'data'), dist, edgePort: 0, apiPort: 0, s3Port: 0, manifestTtlSeconds: 2 });
+const start = () => startLocalSystem({ dataDir: join(dir, 'data'), dist, edgePort: 0, apiPort: 0, s3Port: 0, manifestTtlSeconds: 2 });
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'shellfront-system-'));
   dist = join(dir, 'dist');
-  write('index.html', '<!doctype html><html><head><script type="module" src="/assets/app-Q1w2E3r4.js"></script></head><body><div id="app"></div></body></html>');
+  write(
+    'index.html',
+    '<!doctype html><html><head><script type="module" src="/assets/app-Q1w2E3r4.js"></script></head><body><div id="app"></div></body></html>',
+  );
   write('assets/app-Q1w2E3r4.js', 'document.title = "hi";');
   write('favicon.svg', '<svg xmlns="http://www.w3.org/2000/svg"/>');
   write("img/a (1)+b!'*.png", 'not really a png');
@@ -59,7 +61,7 @@ describe('startLocalSystem', () => {
   });
 
   it("serves a release file whose name needs strict encoding (a (1)+b!'*.png) through the edge and s3rver", async () => {
-    for (const path of ["/img/a%20(1)+b!'*.png", "/img/a%20%281%29%2Bb%21%27%2A.png"]) {
+    for (const path of ["/img/a%20(1)+b!'*.png", '/img/a%20%281%29%2Bb%21%27%2A.png']) {
       const response = await fetch(`${system?.edge.url}${path}`);
       expect(response.status, path).toBe(200);
       expect(await response.text(), path).toBe('not really a png');
