@@ -77,7 +77,9 @@ export async function readLayout(root: string, options: ScanOptions = {}): Promi
   }
   const build = await detectBuild(root, paths);
   const skipped = build.metadata;
-  const reserved = paths.filter((path) => !skipped.includes(path) && (path === MANIFEST_KEY || path.startsWith(RELEASES_PREFIX) || path.startsWith(SHELLFRONT_PREFIX)));
+  const reserved = paths.filter(
+    (path) => !skipped.includes(path) && (path === MANIFEST_KEY || path.startsWith(RELEASES_PREFIX) || path.startsWith(SHELLFRONT_PREFIX)),
+  );
   if (reserved.length > 0) {
     throw new InputError(
       `These files in ${root} collide with names shellfront reserves in the bucket ("${MANIFEST_KEY}" at the root, the "${RELEASES_PREFIX}" and "${SHELLFRONT_PREFIX}" folders):\n` +

@@ -77,9 +77,7 @@ export function channelOfPointerKey(key: string): string | undefined {
 }
 
 /** Where a host was sent: a channel, or a refusal the edge answers with its 404 page. */
-export type HostChannel =
-  | { readonly kind: 'channel'; readonly channel: string }
-  | { readonly kind: 'unknown'; readonly reason: string };
+export type HostChannel = { readonly kind: 'channel'; readonly channel: string } | { readonly kind: 'unknown'; readonly reason: string };
 
 /** Longest host name DNS allows (RFC 1035 §2.3.4), without the trailing dot. */
 const MAX_HOST_LENGTH = 253;
