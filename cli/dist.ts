@@ -9,7 +9,7 @@ import { readdir, stat } from 'node:fs/promises';
 import mime from 'mime';
 import { join, sep } from 'node:path';
 import { assetPatternForDir } from '../contracts/edge-config.ts';
-import { MANIFEST_KEY, NOT_FOUND_PAGE_FILE, RELEASES_PREFIX, filePathProblem } from '../contracts/release.ts';
+import { MANIFEST_KEY, NOT_FOUND_PAGE_FILE, RELEASES_PREFIX, SHELLFRONT_PREFIX, filePathProblem } from '../contracts/release.ts';
 import { detectBuild, type BuildKind } from './build-kind.ts';
 import { InputError, listSome } from './errors.ts';
 import { count } from './report.ts';
@@ -79,10 +79,12 @@ export async function readLayout(root: string, options: ScanOptions = {}): Promi
   }
   const build = await detectBuild(root, paths);
   const skipped = build.metadata;
-  const reserved = paths.filter((path) => !skipped.includes(path) && (path === MANIFEST_KEY || path.startsWith(RELEASES_PREFIX)));
+  const reserved = paths.filter(
+    (path) => !skipped.includes(path) && (path === MANIFEST_KEY || path.startsWith(RELEASES_PREFIX) || path.startsWith(SHELLFRONT_PREFIX)),
+  );
   if (reserved.length > 0) {
     throw new InputError(
-      `These files in ${root} collide with names shellfront reserves in the bucket ("${MANIFEST_KEY}" at the root, the "${RELEASES_PREFIX}" folder):\n` +
+      `These files in ${root} collide with names shellfront reserves in the bucket ("${MANIFEST_KEY}" at the root, the "${RELEASES_PREFIX}" and "${SHELLFRONT_PREFIX}" folders):\n` +
         `${listSome(reserved)}\nRename them in the build (e.g. a web app manifest as site.webmanifest, and its <link rel="manifest"> with it).`,
     );
   }

@@ -15,6 +15,18 @@ export const CONFIG_HEADERS = {
 
 export type ConfigName = keyof typeof CONFIG_HEADERS;
 
+/**
+ * Preview channels (contracts/channels.ts). The viewer-request CloudFront Function copies the
+ * viewer's Host into `viewerHost` (the origin request's Host is the bucket's); the S3 origin's
+ * custom header `previewDomain` names the domain whose sub-domains are channels.
+ */
+export const CHANNEL_HEADERS = {
+  viewerHost: 'x-shellfront-viewer-host',
+  previewDomain: 'x-shellfront-preview-domain',
+  /** Set on responses to name the channel that served them. */
+  servedChannel: 'x-shellfront-channel',
+} as const;
+
 export interface EdgeConfig {
   /** Key of the live-release pointer in the bucket. */
   readonly manifestKey: string;

@@ -13,6 +13,8 @@
 export const RELEASE_SCHEMA_VERSION = 1;
 export const MANIFEST_KEY = 'manifest.json';
 export const RELEASES_PREFIX = 'releases/';
+/** shellfront's own bucket objects (channel pointers, contracts/channels.ts); never a build file. */
+export const SHELLFRONT_PREFIX = '_shellfront/';
 /** A manifest or record larger than this is refused before it is parsed. */
 export const MAX_RECORD_BYTES = 5 * 1024 * 1024;
 /** The app's own 404.html travels in the record (and so in every manifest GET): kept small. */
@@ -304,6 +306,7 @@ export function validateReleaseRecord(value: unknown, field = 'release'): Releas
     if (prefix === RELEASES_PREFIX || prefix.startsWith(RELEASES_PREFIX)) {
       fail(at, `"${RELEASES_PREFIX}" is reserved for release files and records`);
     }
+    if (prefix.startsWith(SHELLFRONT_PREFIX)) fail(at, `"${SHELLFRONT_PREFIX}" is reserved for channel pointers`);
     return prefix;
   });
 
@@ -323,6 +326,7 @@ export function validateReleaseRecord(value: unknown, field = 'release'): Releas
     if (file.path === 'index.html') fail(at, 'index.html is the shell, not a release file');
     if (file.path === MANIFEST_KEY) fail(at, `"${MANIFEST_KEY}" is reserved for the live-release pointer`);
     if (file.path.startsWith(RELEASES_PREFIX)) fail(at, `"${RELEASES_PREFIX}" is reserved for release files and records`);
+    if (file.path.startsWith(SHELLFRONT_PREFIX)) fail(at, `"${SHELLFRONT_PREFIX}" is reserved for channel pointers`);
     if (assetPrefixes.some((prefix: string) => file.path.startsWith(prefix))) {
       fail(at, `${JSON.stringify(file.path)} is under an asset prefix: list it in assets instead`);
     }

@@ -6,18 +6,12 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import type { Construct } from 'constructs';
+import { OUTPUT_KEYS } from '../contracts/stack-outputs.ts';
 import type { ShellfrontProps } from './props.ts';
 import { Shellfront } from './shellfront.ts';
 
-/** The stack's output keys (CloudFormation output logical ids). */
-export const OUTPUT_KEYS = {
-  bucketName: 'BucketName',
-  distributionId: 'DistributionId',
-  distributionDomainName: 'DistributionDomainName',
-  siteUrl: 'SiteUrl',
-  ciRoleArn: 'CiRoleArn',
-  edgeFunctionVersionArn: 'EdgeFunctionVersionArn',
-} as const;
+/** The stack's output keys live in the contracts (the CLI reads them); re-exported here. */
+export { OUTPUT_KEYS };
 
 export interface ShellfrontStackProps extends StackProps {
   readonly site?: Omit<ShellfrontProps, 'hostedZone'>;

@@ -63,9 +63,12 @@ describe('scanDist', () => {
     writeFileSync(join(root, 'manifest.json'), JSON.stringify({ name: 'PWA', icons: [] }));
     mkdirSync(join(root, 'releases'));
     writeFileSync(join(root, 'releases', 'notes.txt'), 'x');
+    mkdirSync(join(root, '_shellfront', 'channels'), { recursive: true });
+    writeFileSync(join(root, '_shellfront', 'channels', 'production.json'), '{}');
     const error = await scanDist(root).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InputError);
     expect((error as Error).message).toMatch(/manifest\.json[\s\S]*releases\/notes\.txt/);
+    expect((error as Error).message).toMatch(/_shellfront\/channels\/production\.json/);
   });
 });
 

@@ -107,6 +107,9 @@ describe('validateReleaseRecord', () => {
     expect(problemOf(() => validateReleaseRecord(record({ files: [entry('index.html')] }))).message).toMatch(/is the shell/);
     expect(problemOf(() => validateReleaseRecord(record({ files: [entry('manifest.json')] }))).message).toMatch(/reserved/);
     expect(problemOf(() => validateReleaseRecord(record({ files: [entry('releases/x.json')] }))).message).toMatch(/reserved/);
+    expect(problemOf(() => validateReleaseRecord(record({ files: [entry('_shellfront/channels/x.json')] }))).message).toMatch(
+      /reserved for channel pointers/,
+    );
     expect(problemOf(() => validateReleaseRecord(record({ files: [entry('assets/x.js')] }))).message).toMatch(/list it in assets/);
     const outside = problemOf(() => validateReleaseRecord(record({ assets: [entry('js/app.js')] })));
     expect(outside.field).toBe('release.assets[0].path');
