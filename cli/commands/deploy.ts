@@ -7,24 +7,21 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import {
   ASSET_CACHE_CONTROL,
-  RECORD_CACHE_CONTROL,
   RELEASE_FILE_CACHE_CONTROL,
   RELEASES_PREFIX,
-  RELEASE_SCHEMA_VERSION,
   releaseFileKey,
   releaseRecordKey,
-  validateReleaseRecord,
-  type FileEntry,
   type ReleaseRecord,
 } from '../../contracts/release.ts';
-import { Bucket, PreconditionFailed } from '../bucket.ts';
+import { Bucket } from '../bucket.ts';
 import type { DirectPut } from '../direct-put.ts';
 import { requireReferencedFiles } from '../build-check.ts';
 import { completenessOf, listPrefixes, requireComplete, usedAssetPrefixes, type Listing } from '../completeness.ts';
-import { describeLayout, readLayout, type BuildKind, type DistFile, type ScannedDist } from '../dist.ts';
-import { ConflictError, InputError, TransientError, UsageError, listSome, withNote } from '../errors.ts';
-import { readLive, readRecord, servableManifest, switchLive } from '../live.ts';
+import { describeLayout, readLayout, type BuildKind, type DistFile, type DistLayout, type ScannedDist } from '../dist.ts';
+import { ConflictError, TransientError, UsageError, listSome, withNote } from '../errors.ts';
+import { readLive, servableManifest, switchLive, type LiveState } from '../live.ts';
 import { planAssets, sameBuild } from '../plan.ts';
+import { buildRecord, isThisBuild, releaseExists, runtimeConfig, writeRecord } from '../release-record.ts';
 import { checkReleaseId, defaultReleaseId, type GitInfo } from '../release-id.ts';
 import { count, silentReporter, type Reporter } from '../report.ts';
 import { DEFAULT_CONCURRENCY } from '../specs.ts';
@@ -85,94 +82,22 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   const id = checkReleaseId(options.release ?? defaultReleaseId(now(), options.git));
   const bucket = new Bucket(options.client, options.bucket, options.retry, options.objectWriter);
   const layout = await readLayout(options.dist, options.assetDirs ? { assetDirs: options.assetDirs } : {});
-
-  // The reads S3 must answer start now and run while the files are hashed.
-  const liveRead = early(readLive(bucket, { tolerateInvalid: true }));
-  const recordRead = early(bucket.head(releaseRecordKey(id)));
-  const assetPrefixes = usedAssetPrefixes(layout.assetPrefixes, layout.paths);
-  const assetListing = early(listPrefixes(bucket, assetPrefixes));
-  // An identical build needs the live release's own folder listed: start that as soon as
-  // manifest.json names a release with the same file names (hashing comes later).
-  const liveListing = early(
-    liveRead.then((live) =>
-      live.manifest && samePaths(live.manifest.release, layout.paths)
-        ? listPrefixes(bucket, [`${RELEASES_PREFIX}${live.manifest.release.id}`])
-        : undefined,
-    ),
-  );
+  const reads = startReads(bucket, id, layout);
   const dist = await describeLayout(layout);
   for (const warning of dist.warnings) reporter.warn(warning);
-  const live = await liveRead;
-  const config = runtimeConfig(options.config, live.manifest?.release, reporter);
-  const record = buildRecord(dist, id, now(), options, config);
-
+  const live = await reads.live;
+  const record = buildRecord(dist, id, now(), options, runtimeConfig(options.config, live.manifest?.release, reporter));
   if (live.invalid) reporter.warn(`${live.invalid}; this deploy replaces it.`);
   const liveId = live.manifest?.release.id;
   let switching = false;
   try {
-    // A build that references files it lacks is a blank page: refused before anything is written.
-    requireReferencedFiles(dist, await assetListing, reporter);
-    if (live.manifest && sameBuild(record, live.manifest.release) && (options.release === undefined || options.release === liveId)) {
-      const unchanged = await unchangedResult(bucket, live.manifest.release, assetListing, liveListing, dist, reporter);
-      if (unchanged) return unchanged;
-    }
-    // A release every edge would refuse (shell or manifest too large) is refused before any upload.
-    servableManifest(record, live.manifest, now());
-    const existing = await assetListing;
-    const assetsPart =
-      dist.assets.length > 0 ? `${count(dist.assets.length, 'asset')} in ${dist.assetPrefixes.join(' ')}` : 'no asset folders';
-    reporter.info(`Release ${id}: ${dist.kind} build, ${assetsPart}, ${count(dist.files.length, 'release file')}`);
-    // A record already there is another release, unless it is this very build: then an earlier run
-    // of this deploy stopped after writing it, and this one resumes (uploads what is missing, switches).
-    const resuming = (await recordRead) !== undefined && (await isThisBuild(bucket, id, record));
-    if ((await recordRead) && !resuming) throw releaseExists(options.bucket, id);
-    if (resuming) reporter.info(`Release ${id} was written by an earlier run of this deploy with the same build: resuming.`);
-    const plan = await planAssets(bucket, dist, existing, new Set(live.manifest?.release.assets.map((asset) => asset.path)));
-    if (plan.conflicts.length > 0) throw plan.conflictError(options.bucket);
-    if (plan.leftovers.length > 0) {
-      reporter.warn(
-        `${count(plan.leftovers.length, 'object')} left by an interrupted upload will be uploaded again:\n${listSome(plan.leftovers)}`,
-      );
-    }
-    const uploads: Upload[] = [
-      ...plan.missing.map((file) => ({ key: file.path, file, cacheControl: ASSET_CACHE_CONTROL, immutable: true })),
-      ...dist.files.map((file) => ({
-        key: releaseFileKey(id, file.path),
-        file,
-        cacheControl: RELEASE_FILE_CACHE_CONTROL,
-        immutable: false,
-      })),
-    ];
-    const result = {
-      release: id,
-      bucket: options.bucket,
-      kind: dist.kind,
-      previous: liveId ?? null,
-      unchanged: false,
-      assets: {
-        total: dist.assets.length,
-        uploaded: plan.missing.length,
-        skipped: plan.present.length,
-        bytesUploaded: sumSizes(plan.missing),
-      },
-      files: { uploaded: dist.files.length, bytesUploaded: sumSizes(dist.files) },
-      bytesUploaded: sumSizes(plan.missing) + sumSizes(dist.files),
-      warnings: dist.warnings,
-    };
-    if (options.dryRun) {
-      return { ...result, live: false, dryRun: true };
-    }
-
-    reporter.info(`Uploading ${count(uploads.length, 'object')} (${count(plan.present.length, 'asset')} already in the bucket)…`);
-    await uploadAll(bucket, uploads, concurrency, reporter);
-    if (!resuming) await writeRecord(bucket, record);
-    // Objects uploaded just now are confirmed by S3's answers (and too new for prune's grace
-    // period); the listing re-checks what this deploy reused, which a concurrent prune could remove.
-    const confirmed = new Set([...uploads.map((upload) => upload.key), releaseRecordKey(id)]);
-    await requireComplete(bucket, record, 'Before switching', confirmed);
+    const plan = await planDeploy(bucket, dist, record, live, reads, options, reporter, now());
+    if (plan.kind === 'unchanged') return plan.result;
+    if (options.dryRun) return { ...plan.result, live: false, dryRun: true };
+    const confirmed = await uploadRelease(bucket, plan, record, concurrency, reporter);
     switching = true;
-    await switchLive(bucket, record, live, now());
-    return { ...result, live: true, dryRun: false };
+    await switchRelease(bucket, record, live, confirmed, now());
+    return { ...plan.result, live: true, dryRun: false };
   } catch (error) {
     reporter.endProgress();
     if (!(error instanceof Error) || (switching && error instanceof ConflictError)) throw error;
@@ -187,6 +112,140 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     const rerun = error instanceof TransientError ? ' Re-running the deploy skips assets already uploaded.' : '';
     throw withNote(error, `Nothing was switched: ${liveId ? `"${liveId}" is still live` : 'no release is live yet'}.${rerun}`);
   }
+}
+
+/** The reads S3 must answer, started before hashing so they run while the files are read. */
+interface EarlyReads {
+  readonly live: Promise<LiveState>;
+  readonly record: Promise<unknown>;
+  readonly assets: Promise<Listing>;
+  /** The live release's own folder, listed as soon as the pointer names a release with the same file names. */
+  readonly liveFolder: Promise<Listing | undefined>;
+}
+
+function startReads(bucket: Bucket, id: string, layout: DistLayout): EarlyReads {
+  const live = early(readLive(bucket, { tolerateInvalid: true }));
+  return {
+    live,
+    record: early(bucket.head(releaseRecordKey(id))),
+    assets: early(listPrefixes(bucket, usedAssetPrefixes(layout.assetPrefixes, layout.paths))),
+    liveFolder: early(
+      live.then((state) =>
+        state.manifest && samePaths(state.manifest.release, layout.paths)
+          ? listPrefixes(bucket, [`${RELEASES_PREFIX}${state.manifest.release.id}`])
+          : undefined,
+      ),
+    ),
+  };
+}
+
+type Plan =
+  | { readonly kind: 'unchanged'; readonly result: DeployResult }
+  | {
+      readonly kind: 'upload';
+      readonly uploads: readonly Upload[];
+      readonly resuming: boolean;
+      readonly reused: number;
+      readonly result: Omit<DeployResult, 'live' | 'dryRun'>;
+    };
+
+/**
+ * Step 1, before anything is written: refuse a build that references missing files or that no
+ * edge could serve, notice an identical build (nothing to do) or an interrupted run of this one
+ * (resume), and work out which assets to upload (refusing changed bytes under an existing key).
+ */
+async function planDeploy(
+  bucket: Bucket,
+  dist: ScannedDist,
+  record: ReleaseRecord,
+  live: LiveState,
+  reads: EarlyReads,
+  options: DeployOptions,
+  reporter: Reporter,
+  now: Date,
+): Promise<Plan> {
+  const id = record.id;
+  const liveId = live.manifest?.release.id;
+  // A build that references files it lacks is a blank page: refused before anything is written.
+  requireReferencedFiles(dist, await reads.assets, reporter);
+  if (live.manifest && sameBuild(record, live.manifest.release) && (options.release === undefined || options.release === liveId)) {
+    const unchanged = await unchangedResult(bucket, live.manifest.release, reads.assets, reads.liveFolder, dist, reporter);
+    if (unchanged) return { kind: 'unchanged', result: unchanged };
+  }
+  // A release every edge would refuse (shell or manifest too large) is refused before any upload.
+  servableManifest(record, live.manifest, now);
+  const assetsPart =
+    dist.assets.length > 0 ? `${count(dist.assets.length, 'asset')} in ${dist.assetPrefixes.join(' ')}` : 'no asset folders';
+  reporter.info(`Release ${id}: ${dist.kind} build, ${assetsPart}, ${count(dist.files.length, 'release file')}`);
+  // A record already there is another release, unless it is this very build: then an earlier run
+  // of this deploy stopped after writing it, and this one resumes (uploads what is missing, switches).
+  const recordExists = (await reads.record) !== undefined;
+  const resuming = recordExists && (await isThisBuild(bucket, id, record));
+  if (recordExists && !resuming) throw releaseExists(bucket.name, id);
+  if (resuming) reporter.info(`Release ${id} was written by an earlier run of this deploy with the same build: resuming.`);
+  const assets = await planAssets(bucket, dist, await reads.assets, new Set(live.manifest?.release.assets.map((asset) => asset.path)));
+  if (assets.conflicts.length > 0) throw assets.conflictError(bucket.name);
+  if (assets.leftovers.length > 0) {
+    reporter.warn(
+      `${count(assets.leftovers.length, 'object')} left by an interrupted upload will be uploaded again:\n${listSome(assets.leftovers)}`,
+    );
+  }
+  const uploads: Upload[] = [
+    ...assets.missing.map((file) => ({ key: file.path, file, cacheControl: ASSET_CACHE_CONTROL, immutable: true })),
+    ...dist.files.map((file) => ({ key: releaseFileKey(id, file.path), file, cacheControl: RELEASE_FILE_CACHE_CONTROL, immutable: false })),
+  ];
+  return {
+    kind: 'upload',
+    uploads,
+    resuming,
+    reused: assets.present.length,
+    result: {
+      release: id,
+      bucket: bucket.name,
+      kind: dist.kind,
+      previous: liveId ?? null,
+      unchanged: false,
+      assets: {
+        total: dist.assets.length,
+        uploaded: assets.missing.length,
+        skipped: assets.present.length,
+        bytesUploaded: sumSizes(assets.missing),
+      },
+      files: { uploaded: dist.files.length, bytesUploaded: sumSizes(dist.files) },
+      bytesUploaded: sumSizes(assets.missing) + sumSizes(dist.files),
+      warnings: dist.warnings,
+    },
+  };
+}
+
+/** Step 2: the missing assets and the release files, then the record. Nothing is visible yet. */
+async function uploadRelease(
+  bucket: Bucket,
+  plan: Extract<Plan, { kind: 'upload' }>,
+  record: ReleaseRecord,
+  concurrency: number,
+  reporter: Reporter,
+): Promise<ReadonlySet<string>> {
+  reporter.info(`Uploading ${count(plan.uploads.length, 'object')} (${count(plan.reused, 'asset')} already in the bucket)…`);
+  await uploadAll(bucket, plan.uploads, concurrency, reporter);
+  if (!plan.resuming) await writeRecord(bucket, record);
+  // Objects uploaded just now are confirmed by S3's answers (and too new for prune's grace period).
+  return new Set([...plan.uploads.map((upload) => upload.key), releaseRecordKey(record.id)]);
+}
+
+/**
+ * Step 3: prove the release complete (re-listing what this deploy reused, which a concurrent prune
+ * could have removed), then switch the pointer with its conditional write.
+ */
+async function switchRelease(
+  bucket: Bucket,
+  record: ReleaseRecord,
+  live: LiveState,
+  confirmed: ReadonlySet<string>,
+  now: Date,
+): Promise<void> {
+  await requireComplete(bucket, record, 'Before switching', confirmed);
+  await switchLive(bucket, record, live, now);
 }
 
 /** Whether a release has exactly these site files (by name), before any of them is hashed. */
@@ -244,73 +303,4 @@ async function unchangedResult(
     bytesUploaded: 0,
     warnings: dist.warnings,
   };
-}
-
-/** The config the new release gets: the one given, none for `--config none`, else the live one's. */
-function runtimeConfig(
-  given: DeployOptions['config'],
-  live: ReleaseRecord | undefined,
-  reporter: Reporter,
-): Readonly<Record<string, unknown>> | undefined {
-  if (given === null) return undefined;
-  if (given !== undefined) return given;
-  if (live?.config !== undefined) {
-    reporter.info(
-      `Runtime config: kept from the live release ${live.id} (pass --config <file.json> to change it, --config none to drop it).`,
-    );
-  }
-  return live?.config;
-}
-
-function buildRecord(
-  dist: ScannedDist,
-  id: string,
-  createdAt: Date,
-  options: DeployOptions,
-  config: Readonly<Record<string, unknown>> | undefined,
-): ReleaseRecord {
-  const entry = (file: DistFile): FileEntry => ({ path: file.path, size: file.size, sha256: file.sha256, contentType: file.contentType });
-  const git = options.git && (options.git.sha || options.git.ref) ? { git: options.git } : {};
-  try {
-    return validateReleaseRecord({
-      schema: RELEASE_SCHEMA_VERSION,
-      id,
-      createdAt: createdAt.toISOString(),
-      ...(options.message !== undefined ? { message: options.message } : {}),
-      ...git,
-      shell: dist.shell,
-      assetPrefixes: dist.assetPrefixes,
-      assets: dist.assets.map(entry),
-      files: dist.files.map(entry),
-      ...(config !== undefined ? { config } : {}),
-      ...(dist.notFoundPage !== undefined ? { notFoundPage: dist.notFoundPage } : {}),
-    });
-  } catch (error) {
-    throw new InputError(`The build in ${dist.root} does not make a valid release: ${(error as Error).message}`, { cause: error });
-  }
-}
-
-async function writeRecord(bucket: Bucket, record: ReleaseRecord): Promise<void> {
-  try {
-    await bucket.put(releaseRecordKey(record.id), JSON.stringify(record), {
-      contentType: 'application/json; charset=utf-8',
-      cacheControl: RECORD_CACHE_CONTROL,
-      ifNoneMatch: '*',
-    });
-  } catch (error) {
-    throw error instanceof PreconditionFailed ? releaseExists(bucket.name, record.id) : error;
-  }
-}
-
-/** Whether the record stored under `id` describes exactly this build (an interrupted run's). */
-async function isThisBuild(bucket: Bucket, id: string, record: ReleaseRecord): Promise<boolean> {
-  const stored = await readRecord(bucket, id).catch(() => undefined);
-  return stored !== undefined && sameBuild(stored, record);
-}
-
-function releaseExists(bucket: string, id: string): ConflictError {
-  return new ConflictError(
-    `Release "${id}" already exists in s3://${bucket} and releases are immutable. Pass a new --release id ` +
-      `(or omit it for time + git sha); to make the existing one live, run \`shellfront rollback --to ${id}\`.`,
-  );
 }
