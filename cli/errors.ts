@@ -19,6 +19,8 @@ export const EXIT = {
   aws: 6,
   /** S3 or the network kept failing after retries. Nothing was switched; re-running is safe. */
   transient: 7,
+  /** `--wait`: the release was switched, but the public URL did not serve it within the bound. */
+  notLive: 8,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -15,6 +15,6 @@ ${commands}
 
 Run \`shellfront <command> --help\` for its flags. Exit codes: ${EXIT.ok} ok, ${EXIT.unexpected} unexpected, ${EXIT.usage} usage,
 ${EXIT.input} bad input, ${EXIT.conflict} conflict, ${EXIT.incomplete} incomplete release or build, ${EXIT.aws} AWS access/bucket/stack/credentials,
-${EXIT.transient} S3 or the network kept failing.
+${EXIT.transient} S3 or the network kept failing, ${EXIT.notLive} not live in time (--wait).
 AWS_ENDPOINT_URL_S3 points the CLI at another S3 endpoint (path-style), e.g. a local server.
 `;

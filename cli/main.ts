@@ -4,6 +4,7 @@
  * errors to the documented exit codes (cli/errors.ts EXIT). A usage error never touches the network.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
+import { appendFileSync } from 'node:fs';
 import { CliError, EXIT, UsageError, exitCodeOf } from './errors.ts';
 import { HELP } from './help.ts';
 import { streamReporter, type Reporter } from './report.ts';
@@ -68,6 +69,8 @@ export async function run(context: RunContext): Promise<number> {
         ...(objectWriter ? { objectWriter } : {}),
       });
       stdout.write(json ? `${JSON.stringify(result)}\n` : spec.render(result));
+      // GitHub Actions shows this file on the run's page: what went out, in a few lines.
+      if (env.GITHUB_STEP_SUMMARY && spec.stepSummary) appendFileSync(env.GITHUB_STEP_SUMMARY, `${spec.stepSummary(result)}\n`);
     } finally {
       // Keep-alive sockets would hold the process open until S3 closes them (up to ~20 s).
       objectWriter?.destroy();

@@ -51,6 +51,8 @@ export interface CommandSpec<Options = unknown, Result = unknown> {
   run(options: Options, target: Target): Promise<Result>;
   /** The result for a person (stdout); `--json` prints the result itself. */
   render(result: Result): string;
+  /** Markdown for the GitHub Actions run page ($GITHUB_STEP_SUMMARY), when the command has one. */
+  stepSummary?(result: Result): string;
 }
 
 /** Flags every command takes: where the bucket is, and how to print. */

@@ -12,6 +12,9 @@ import { releaseIdProblem } from '../contracts/release.ts';
 import { UsageError } from './errors.ts';
 import { parseDuration, parseWholeNumber, readConfigFile, splitList } from './inputs.ts';
 import { readGitInfo } from './release-id.ts';
+import type { StatusResult } from './commands/status.ts';
+import { siteUrl, waitUntilLive, type WaitResult } from './wait.ts';
+import { DEFAULT_EDGE_CONFIG } from '../contracts/edge-config.ts';
 import { count, formatBytes } from './report.ts';
 import type { CommandSpec, ParsedInput } from './spec.ts';
 
@@ -21,6 +24,48 @@ export const DEFAULT_CONCURRENCY = 64;
 const text = (input: ParsedInput, flag: string) => input.values[flag] as string | undefined;
 const flag = (input: ParsedInput, name: string) => input.values[name] === true;
 const releaseFlag = { type: 'string', value: '<id>', help: 'a release id' } as const;
+
+/** Default bound for --wait: the edge's manifest TTL + the shell's CDN time + a margin (default stack settings). */
+const DEFAULT_WAIT_SECONDS = DEFAULT_EDGE_CONFIG.manifestTtlSeconds + DEFAULT_EDGE_CONFIG.shellCdnSeconds + 30;
+const waitFlags = {
+  wait: {
+    type: 'string',
+    value: '<url>',
+    help: "after the switch, poll the site's URL until it serves the new release (3 checks in a row)",
+  },
+  'wait-timeout': {
+    type: 'string',
+    value: '<s>',
+    help: `give up waiting after this many seconds (default ${DEFAULT_WAIT_SECONDS}); exit 8`,
+  },
+} as const;
+
+interface WaitInput {
+  readonly wait?: { readonly url: URL; readonly timeoutMs: number };
+}
+
+function waitOption(input: ParsedInput): WaitInput {
+  const url = text(input, 'wait');
+  const seconds = parseWholeNumber('wait-timeout', text(input, 'wait-timeout'), 1);
+  if (url === undefined) {
+    if (seconds !== undefined) throw new UsageError('--wait-timeout needs --wait <url>');
+    return {};
+  }
+  return { wait: { url: siteUrl('--wait', url), timeoutMs: (seconds ?? DEFAULT_WAIT_SECONDS) * 1000 } };
+}
+
+async function waited<R extends { release: string }>(
+  result: R,
+  options: WaitInput,
+  target: { reporter: import('./report.ts').Reporter },
+  live: boolean,
+): Promise<R & { wait?: WaitResult }> {
+  if (!options.wait || !live) return result;
+  return { ...result, wait: await waitUntilLive({ ...options.wait, release: result.release, reporter: target.reporter }) };
+}
+
+const waitLine = (wait?: WaitResult) =>
+  wait ? `  serving at ${wait.url} after ${(wait.liveAfterMs / 1000).toFixed(1)} s (edge nearest to this machine)\n` : '';
 
 /** A release id flag, checked before any network call (the commands check it again when called directly). */
 function releaseIdOption(input: ParsedInput, name: string): string | undefined {
@@ -34,9 +79,9 @@ function noPositionals(input: ParsedInput, command: string): void {
   if (input.positionals.length > 0) throw new UsageError(`${command} takes no positional arguments, got ${input.positionals.join(' ')}`);
 }
 
-type DeployInput = Omit<DeployOptions, 'client' | 'bucket' | 'reporter' | 'retry' | 'objectWriter'> & { concurrency: number };
+type DeployInput = Omit<DeployOptions, 'client' | 'bucket' | 'reporter' | 'retry' | 'objectWriter'> & { concurrency: number } & WaitInput;
 
-const deploy: CommandSpec<DeployInput, DeployResult> = {
+const deploy: CommandSpec<DeployInput, DeployResult & { wait?: WaitResult }> = {
   name: 'deploy',
   summary: 'upload a build as a new release and make it live',
   positional: '<dist>',
@@ -65,6 +110,7 @@ const deploy: CommandSpec<DeployInput, DeployResult> = {
     'git-ref': { type: 'string', value: '<ref>', help: "its branch or tag (default: GITHUB_REF_NAME, else the build folder's branch)" },
     concurrency: { type: 'string', value: '<n>', help: `parallel uploads (default ${DEFAULT_CONCURRENCY})` },
     'dry-run': { type: 'boolean', help: 'read the bucket and report what would be uploaded; write nothing' },
+    ...waitFlags,
   },
   async options(input) {
     if (input.positionals.length !== 1) {
@@ -92,12 +138,15 @@ const deploy: CommandSpec<DeployInput, DeployResult> = {
       ...(assetDirs ? { assetDirs } : {}),
       ...(git ? { git } : {}),
       dryRun: flag(input, 'dry-run'),
+      ...waitOption(input),
     };
   },
   sockets: (options) => options.concurrency,
   async run(options, target) {
     const { deploy: run } = await import('./commands/deploy.ts');
-    return run({ ...options, ...target });
+    const { wait, ...deployOptions } = options;
+    const result = await run({ ...deployOptions, ...target });
+    return waited(result, { ...(wait ? { wait } : {}) }, target, result.live);
   },
   render(r) {
     if (r.unchanged) return `Unchanged: ${r.release} is live in s3://${r.bucket} with this exact build (complete); nothing was written\n`;
@@ -108,29 +157,67 @@ const deploy: CommandSpec<DeployInput, DeployResult> = {
       `${head}\n` +
       `  assets: ${count(r.assets.uploaded, 'new asset')} (${formatBytes(r.assets.bytesUploaded)}), ${r.assets.skipped} of ${count(r.assets.total, 'asset')} already in the bucket\n` +
       `  release files: ${count(r.files.uploaded, 'file')} (${formatBytes(r.files.bytesUploaded)})\n` +
-      (r.previous && !r.dryRun ? `  previous: ${r.previous} (\`shellfront rollback\` brings it back)\n` : '')
+      (r.previous && !r.dryRun ? `  previous: ${r.previous} (\`shellfront rollback\` brings it back)\n` : '') +
+      waitLine(r.wait)
     );
   },
+  stepSummary: (r) =>
+    `### shellfront deploy: ${r.dryRun ? 'dry run' : r.unchanged ? 'unchanged' : 'live'}\n\n| | |\n|---|---|\n| release | \`${r.release}\` |\n| bucket | \`${r.bucket}\` |\n` +
+    `| uploaded | ${count(r.assets.uploaded, 'asset')}, ${count(r.files.uploaded, 'release file')} (${formatBytes(r.bytesUploaded)}) |\n` +
+    (r.previous ? `| previous | \`${r.previous}\` |\n` : '') +
+    (r.wait ? `| live at | ${r.wait.url} after ${(r.wait.liveAfterMs / 1000).toFixed(1)} s |\n` : ''),
 };
 
-const rollback: CommandSpec<{ to?: string }, RollbackResult> = {
+const rollback: CommandSpec<{ to?: string } & WaitInput, RollbackResult & { wait?: WaitResult }> = {
   name: 'rollback',
   summary: 'make the previous (or --to <id>) release live again',
   description: 'Makes the previous live release (or --to <id>) live again after checking all its objects exist.',
-  flags: { to: { ...releaseFlag, help: 'the release to make live (default: the one live before, skipping pruned ones)' } },
+  flags: { to: { ...releaseFlag, help: 'the release to make live (default: the one live before, skipping pruned ones)' }, ...waitFlags },
   options(input) {
     noPositionals(input, 'rollback');
     const to = releaseIdOption(input, 'to');
-    return to !== undefined ? { to } : {};
+    return { ...(to !== undefined ? { to } : {}), ...waitOption(input) };
   },
   async run(options, target) {
     const { rollback: run } = await import('./commands/rollback.ts');
+    const { wait, ...rollbackOptions } = options;
+    const result = await run({ ...rollbackOptions, ...target });
+    return waited(result, { ...(wait ? { wait } : {}) }, target, true);
+  },
+  render: (r) =>
+    (r.changed
+      ? `Rolled back s3://${r.bucket}: ${r.release} is live (was ${r.previous}; \`shellfront rollback --to ${r.previous}\` undoes this)\n`
+      : `${r.release} was already live; nothing was written\n`) + waitLine(r.wait),
+  stepSummary: (r) =>
+    `### shellfront rollback: \`${r.release}\` live\n\n| | |\n|---|---|\n| release | \`${r.release}\` |\n| was | \`${r.previous}\` |\n| bucket | \`${r.bucket}\` |\n` +
+    (r.wait ? `| live at | ${r.wait.url} after ${(r.wait.liveAfterMs / 1000).toFixed(1)} s |\n` : ''),
+};
+
+const status: CommandSpec<{ url?: URL }, StatusResult> = {
+  name: 'status',
+  summary: 'the live release, since when, the one before, whether complete, what the URL serves',
+  description:
+    'Shows the live release, when it went live, the previous one, and whether it is complete (the verify check);\n' +
+    "with --url, what the site's public URL serves right now (through CloudFront's cache) and whether that matches.",
+  flags: { url: { type: 'string', value: '<url>', help: "the site's public URL, e.g. https://www.example.com" } },
+  options(input) {
+    noPositionals(input, 'status');
+    const url = text(input, 'url');
+    return url !== undefined ? { url: siteUrl('--url', url) } : {};
+  },
+  async run(options, target) {
+    const { status: run } = await import('./commands/status.ts');
     return run({ ...options, ...target });
   },
   render: (r) =>
-    r.changed
-      ? `Rolled back s3://${r.bucket}: ${r.release} is live (was ${r.previous}; \`shellfront rollback --to ${r.previous}\` undoes this)\n`
-      : `${r.release} was already live; nothing was written\n`,
+    (r.live ? `live: ${r.live} since ${r.liveSince}\nprevious: ${r.previous ?? 'none'}\n` : `nothing is live in s3://${r.bucket}\n`) +
+    (r.live ? (r.complete ? 'complete: yes\n' : `complete: NO\n${r.problems.map((p) => `  ${p}`).join('\n')}\n`) : '') +
+    (r.url
+      ? `${r.url.url} serves ${r.url.serves ?? `no release header (HTTP ${r.url.status})`}${r.url.matches ? ' (matches)' : r.live ? ' (NOT the live release yet)' : ''}\n`
+      : ''),
+  stepSummary: (r) =>
+    `### shellfront status\n\n| | |\n|---|---|\n| live | \`${r.live ?? 'none'}\` since ${r.liveSince ?? '-'} |\n| previous | \`${r.previous ?? 'none'}\` |\n| complete | ${r.complete ? 'yes' : 'NO'} |\n` +
+    (r.url ? `| ${r.url.url} | serves \`${r.url.serves ?? '-'}\` ${r.url.matches ? '(matches)' : '(does not match)'} |\n` : ''),
 };
 
 const releases: CommandSpec<{ limit?: number }, ReleasesResult> = {
@@ -220,5 +307,5 @@ const verify: CommandSpec<{ release?: string }, VerifyResult> = {
   render: (r) => `${r.release}${r.live ? ' (live)' : ''} is complete: ${count(r.objects, 'object')} present\n`,
 };
 
-export const SPECS = { deploy, releases, rollback, prune, verify } as const;
+export const SPECS = { deploy, releases, rollback, prune, verify, status } as const;
 export type CommandName = keyof typeof SPECS;
