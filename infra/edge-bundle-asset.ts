@@ -7,7 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EDGE_BUNDLE_DIR, EDGE_BUNDLE_FILE } from '../contracts/edge-config.ts';
+import { EDGE_BUNDLE_DIR, EDGE_BUNDLE_FILE } from '../contracts/edge-bundle.ts';
 
 const PACKAGE_NAME = 'shellfront';
 

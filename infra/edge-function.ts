@@ -10,7 +10,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { EDGE_HANDLER, EDGE_RUNTIME } from '../contracts/edge-config.ts';
+import { EDGE_HANDLER, EDGE_RUNTIME } from '../contracts/edge-bundle.ts';
 import { edgeBundleCode } from './edge-bundle-asset.ts';
 import { acknowledgeWildcardResource } from './nag.ts';
 

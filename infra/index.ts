@@ -6,4 +6,4 @@ export { CLOUDFRONT_LOG_EXCLUDED_REGIONS, Shellfront, type ShellfrontConstructPr
 export type { CiRoleOptions, ShellfrontProps } from './props.ts';
 export { ShellfrontConfigError } from './validate.ts';
 export { ShellfrontStack, type ShellfrontStackProps, OUTPUT_KEYS } from './stack.ts';
-export { EDGE_RUNTIME } from '../contracts/edge-config.ts';
+export { EDGE_RUNTIME } from '../contracts/edge-bundle.ts';

@@ -5,7 +5,7 @@
  */
 import { buildSync, type BuildOptions } from 'esbuild';
 import { fileURLToPath } from 'node:url';
-import { EDGE_BUNDLE_FILE, EDGE_NODE_TARGET } from '../contracts/edge-config.ts';
+import { EDGE_BUNDLE_FILE, EDGE_NODE_TARGET } from '../contracts/edge-bundle.ts';
 
 export const EDGE_ENTRY = fileURLToPath(new URL('./index.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -10,7 +10,7 @@ import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { EDGE_BUNDLE_DIR } from '../contracts/edge-config.ts';
+import { EDGE_BUNDLE_DIR } from '../contracts/edge-bundle.ts';
 import { bundleEdge } from '../lambda/build.ts';
 import { PROJECT_ROOT } from './paths.ts';
 

@@ -3,7 +3,8 @@
  * a rewrite to a file of the release, or 404. CloudFront caches by path, so nothing else
  * (Accept, cookies) may change the answer.
  */
-import { hasStaticFileExtension, MANIFEST_KEY, RELEASES_PREFIX, releaseFileKey } from '../../contracts/release.ts';
+import { MANIFEST_KEY, RELEASES_PREFIX, releaseFileKey } from '../../contracts/release.ts';
+import { hasStaticFileExtension } from '../../contracts/static-files.ts';
 import { encodeKeyPath } from '../../contracts/s3-protocol.ts';
 import type { PreparedRelease } from './shell.ts';
 

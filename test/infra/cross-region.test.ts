@@ -7,7 +7,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MANIFEST_KEY } from '../../contracts/release.ts';
-import { EDGE_RUNTIME } from '../../contracts/edge-config.ts';
+import { EDGE_RUNTIME } from '../../contracts/edge-bundle.ts';
 import type { ShellfrontStack } from '../../infra/stack.ts';
 import { asArray, buildApp, buildStack, distributionConfig, policyStatements, STACK_TIMEOUT } from './helpers.ts';
 

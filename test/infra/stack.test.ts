@@ -15,7 +15,7 @@ import {
   securityHeaders,
 } from '../../contracts/edge-config.ts';
 import { MANIFEST_KEY } from '../../contracts/release.ts';
-import { EDGE_HANDLER, EDGE_RUNTIME } from '../../contracts/edge-config.ts';
+import { EDGE_HANDLER, EDGE_RUNTIME } from '../../contracts/edge-bundle.ts';
 import { EDGE_MEMORY_MB, edgeTimeoutSeconds } from '../../infra/edge-function.ts';
 import { OUTPUT_KEYS } from '../../infra/stack.ts';
 import { asArray, buildStack, distributionConfig, only, policyStatements, STACK_TIMEOUT } from './helpers.ts';
