@@ -2,8 +2,11 @@
  * Starts s3rver (a real S3-protocol server) on loopback in a child process. Used by `npm start`,
  * the integration tests and the benchmarks.
  */
+import { S3Client } from '@aws-sdk/client-s3';
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { configHeaders, DEFAULT_EDGE_CONFIG } from '../contracts/edge-config.ts';
+import { originRequestEvent } from './cloudfront-event.ts';
 import { fileURLToPath } from 'node:url';
 
 /** s3rver accepts this access key (any secret). */
@@ -73,4 +76,32 @@ export async function startS3Server(options: S3ServerOptions): Promise<RunningS3
       await exited;
     },
   };
+}
+
+/**
+ * An SDK client for a local S3 server (tests, benchmarks): path-style, s3rver's key, and checksums
+ * only when required (s3rver would store aws-chunked framing inside objects otherwise).
+ */
+export function localS3Client(endpoint: string): S3Client {
+  return new S3Client({
+    region: LOCAL_REGION,
+    endpoint,
+    forcePathStyle: true,
+    credentials: S3RVER_CREDENTIALS,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+}
+
+/** The origin-request event CloudFront would send for `path` to a bucket of the local S3, with a manifest TTL. */
+export function localOriginEvent(bucket: string, path: string, manifestTtlSeconds: number) {
+  return originRequestEvent(
+    { method: 'GET', url: path, clientIp: '127.0.0.1', requestId: 'local-test' },
+    {
+      bucket,
+      region: LOCAL_REGION,
+      customHeaders: configHeaders({ ...DEFAULT_EDGE_CONFIG, manifestTtlSeconds }),
+      distributionDomainName: 'local.cloudfront.net',
+    },
+  );
 }

@@ -12,9 +12,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CONFIG_HEADERS } from '../contracts/edge-config.ts';
 import { RELEASE_HEADER } from '../contracts/release.ts';
-import { LOCAL_REGION, S3RVER_CREDENTIALS, startS3Server } from '../local/s3-server.ts';
+import { LOCAL_REGION, localOriginEvent, S3RVER_CREDENTIALS, startS3Server } from '../local/s3-server.ts';
 import { installProject, pack, pinned, run } from './pack.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'shellfront-package-'));
@@ -118,31 +117,7 @@ app.synth();
     const { handler } = (await import(pathToFileURL(join(viteApp, 'node_modules', 'shellfront', 'dist', 'edge', 'index.mjs')).href)) as {
       handler: (event: unknown) => Promise<{ status?: string; body?: string; headers?: Record<string, { value: string }[]> }>;
     };
-    const answer = await handler({
-      Records: [
-        {
-          cf: {
-            config: { eventType: 'origin-request' },
-            request: {
-              clientIp: '127.0.0.1',
-              method: 'GET',
-              uri: '/some/client/route',
-              querystring: '',
-              headers: {},
-              origin: {
-                s3: {
-                  authMethod: 'none',
-                  domainName: `pkg-test.s3.${LOCAL_REGION}.amazonaws.com`,
-                  path: '',
-                  region: LOCAL_REGION,
-                  customHeaders: { [CONFIG_HEADERS.manifestTtlSeconds]: [{ key: CONFIG_HEADERS.manifestTtlSeconds, value: '5' }] },
-                },
-              },
-            },
-          },
-        },
-      ],
-    });
+    const answer = await handler(localOriginEvent('pkg-test', '/some/client/route', 5));
     if (
       answer.status !== '200' ||
       answer.headers?.[RELEASE_HEADER]?.[0]?.value !== deployed.release ||

@@ -4,15 +4,15 @@
  * default fetch bound, and a warm one refreshes over the connection it kept (one connection for
  * both: no new DNS + TCP + TLS per refresh).
  */
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONFIG_HEADERS, DEFAULT_EDGE_CONFIG } from '../../contracts/edge-config.ts';
+import { DEFAULT_EDGE_CONFIG } from '../../contracts/edge-config.ts';
 import { startLatencyProxy, type LatencyProxy } from '../../local/latency-proxy.ts';
-import { LOCAL_REGION, S3RVER_CREDENTIALS, startS3Server, type RunningS3Server } from '../../local/s3-server.ts';
+import { localOriginEvent, localS3Client, S3RVER_CREDENTIALS, startS3Server, type RunningS3Server } from '../../local/s3-server.ts';
 import type { CloudFrontRequestEvent, CloudFrontRequestResult, CloudFrontResultResponse } from '../../lambda/edge/types.ts';
 import { bundleEdge } from '../../lambda/build.ts';
 import { EDGE_BUNDLE_PATH } from '../../scripts/paths.ts';
@@ -28,33 +28,7 @@ let proxy: LatencyProxy;
 let directory: string;
 let client: S3Client;
 
-function event(): CloudFrontRequestEvent {
-  return {
-    Records: [
-      {
-        cf: {
-          config: { eventType: 'origin-request' },
-          request: {
-            clientIp: '127.0.0.1',
-            method: 'GET',
-            uri: '/dashboard',
-            querystring: '',
-            headers: {},
-            origin: {
-              s3: {
-                authMethod: 'none',
-                domainName: `${BUCKET}.s3.${LOCAL_REGION}.amazonaws.com`,
-                path: '',
-                region: LOCAL_REGION,
-                customHeaders: { [CONFIG_HEADERS.manifestTtlSeconds]: [{ key: CONFIG_HEADERS.manifestTtlSeconds, value: '1' }] },
-              },
-            },
-          },
-        },
-      },
-    ],
-  };
-}
+const event = () => localOriginEvent(BUCKET, '/dashboard', 1);
 
 async function putManifest(id: string): Promise<void> {
   const body = JSON.stringify(makeManifest(makeRelease({ id })));
@@ -77,14 +51,7 @@ beforeAll(async () => {
   process.env.AWS_ACCESS_KEY_ID = S3RVER_CREDENTIALS.accessKeyId;
   process.env.AWS_SECRET_ACCESS_KEY = S3RVER_CREDENTIALS.secretAccessKey;
   delete process.env.AWS_SESSION_TOKEN;
-  client = new S3Client({
-    region: LOCAL_REGION,
-    endpoint: server.endpoint,
-    forcePathStyle: true,
-    credentials: S3RVER_CREDENTIALS,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  client = localS3Client(server.endpoint);
 });
 
 afterAll(async () => {

@@ -1,24 +1,17 @@
 /** The local S3 keeps S3's promise: a PUT cut mid-body stores nothing and leaves the old object. */
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { mkdtempSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_REGION, S3RVER_CREDENTIALS, startS3Server, type RunningS3Server } from '../../local/s3-server.ts';
+import { localS3Client, startS3Server, type RunningS3Server } from '../../local/s3-server.ts';
 
 let server: RunningS3Server;
 let client: S3Client;
 beforeAll(async () => {
   server = await startS3Server({ directory: mkdtempSync(join(tmpdir(), 'shellfront-atomic-')), buckets: ['atomic'] });
-  client = new S3Client({
-    region: LOCAL_REGION,
-    endpoint: server.endpoint,
-    forcePathStyle: true,
-    credentials: S3RVER_CREDENTIALS,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  client = localS3Client(server.endpoint);
 });
 afterAll(async () => {
   client.destroy();
