@@ -46,8 +46,17 @@ const cliEnv = () => ({
 });
 
 async function countAssets(): Promise<number> {
-  const page = await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'assets/' }));
-  return page.KeyCount ?? page.Contents?.length ?? 0;
+  // s3rver lists an object whose bytes are written but whose metadata file is not yet, as a 500
+  // (S3's listings never see half-written objects): while a deploy is uploading, ask again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const page = await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'assets/' }));
+      return page.KeyCount ?? page.Contents?.length ?? 0;
+    } catch (error) {
+      if ((error as Error).name !== 'InternalError' || attempt >= 10) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
 }
 
 async function liveId(): Promise<string> {
