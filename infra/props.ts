@@ -118,6 +118,20 @@ export interface ShellfrontProps {
    */
   readonly accessLogs?: boolean;
   /**
+   * CloudFront's additional distribution metrics (cache hit rate, per-status error rates, origin
+   * latency), billed as CloudWatch metrics (docs/stack.md has the cost).
+   * @default true
+   */
+  readonly additionalMetrics?: boolean;
+  /**
+   * Email address that receives the alarms (5xx rate, Lambda@Edge execution and validation
+   * errors) through an SNS topic; it must confirm the subscription. Alarms exist only when the
+   * stack is in us-east-1, where CloudFront's metrics are.
+   * @default - alarms without notifications
+   * @example 'oncall@example.com'
+   */
+  readonly alarmEmail?: string;
+  /**
    * Where access logs go.
    * @default - a new bucket (ACLs enabled, as CloudFront logging requires), RETAIN
    */

@@ -15,6 +15,7 @@ import { Construct } from 'constructs';
 import { GithubDeployRole } from './ci-role.ts';
 import { SiteDistribution } from './distribution.ts';
 import { EDGE_REGION, ShellFunction } from './edge-function.ts';
+import { SiteMonitoring } from './monitoring.ts';
 import { acknowledgeFindings } from './nag.ts';
 import type { ShellfrontProps } from './props.ts';
 import { resolveProps, ShellfrontConfigError, type ResolvedProps } from './validate.ts';
@@ -69,6 +70,8 @@ export class Shellfront extends Construct {
   /** `https://` + the first domain name, or the distribution's own name. */
   readonly siteUrl: string;
   readonly settings: ResolvedProps;
+  /** The dashboard, the alarms (in us-east-1) and their topic. */
+  readonly monitoring: SiteMonitoring;
 
   constructor(scope: Construct, id: string, props: ShellfrontConstructProps = {}) {
     super(scope, id);
@@ -119,6 +122,11 @@ export class Shellfront extends Construct {
       ...(logBucket ? { logBucket } : {}),
     }).distribution;
     if (props.hostedZone) this.createAliasRecords(props.hostedZone);
+    this.monitoring = new SiteMonitoring(this, 'Monitoring', {
+      distribution: this.distribution,
+      additionalMetrics: this.settings.additionalMetrics,
+      ...(this.settings.alarmEmail ? { alarmEmail: this.settings.alarmEmail } : {}),
+    });
     if (this.settings.ciRole) {
       this.ciRole = new GithubDeployRole(this, 'CiRole', { bucket: this.bucket, options: this.settings.ciRole });
     }

@@ -64,6 +64,8 @@ export interface ResolvedProps {
   readonly contentSecurityPolicy: string;
   readonly webAclArn: string | undefined;
   readonly accessLogs: boolean;
+  readonly additionalMetrics: boolean;
+  readonly alarmEmail?: string;
   readonly accessLogRetentionDays: number;
   readonly noncurrentVersionDays: number;
   readonly bucketRemovalPolicy: RemovalPolicy;
@@ -85,6 +87,12 @@ function fail(message: string): never {
 }
 
 const known = (value: string | undefined): value is string => value !== undefined && !Token.isUnresolved(value);
+
+function checkEmail(value: string): string {
+  if (known(value) && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value))
+    fail(`alarmEmail must be an email address like "oncall@example.com", got ${JSON.stringify(value)}`);
+  return value;
+}
 
 function checkNumber(name: string, value: number, min: number, max: number): number {
   if (!Token.isUnresolved(value) && (!Number.isInteger(value) || value < min || value > max)) {
@@ -216,6 +224,8 @@ export function resolveProps(props: ShellfrontProps): ResolvedProps {
     contentSecurityPolicy,
     webAclArn: props.webAclArn,
     accessLogs: props.accessLogs ?? true,
+    additionalMetrics: props.additionalMetrics ?? true,
+    ...(props.alarmEmail !== undefined ? { alarmEmail: checkEmail(props.alarmEmail) } : {}),
     accessLogRetentionDays: checkNumber(
       'accessLogRetentionDays',
       props.accessLogRetentionDays ?? DEFAULT_ACCESS_LOG_RETENTION_DAYS,
