@@ -14,6 +14,7 @@ import { detectBuild, type BuildKind } from './build-kind.ts';
 import { InputError, listSome } from './errors.ts';
 import { count } from './report.ts';
 import { shellReferences, type Reference } from './references.ts';
+import { RULES_FILES } from './rules/read.ts';
 
 export type { BuildKind } from './build-kind.ts';
 
@@ -78,7 +79,8 @@ export async function readLayout(root: string, options: ScanOptions = {}): Promi
     );
   }
   const build = await detectBuild(root, paths);
-  const skipped = build.metadata;
+  // Build metadata, and the rules files (read into the release record, not served).
+  const skipped = [...build.metadata, ...paths.filter((path) => RULES_FILES.includes(path))];
   const reserved = paths.filter(
     (path) => !skipped.includes(path) && (path === MANIFEST_KEY || path.startsWith(RELEASES_PREFIX) || path.startsWith(SHELLFRONT_PREFIX)),
   );

@@ -85,6 +85,14 @@ export async function planAssets(
 /** Whether two releases serve exactly the same site: shell, files, assets, asset folders and config. */
 export function sameBuild(a: ReleaseRecord, b: ReleaseRecord): boolean {
   const content = (release: ReleaseRecord) =>
-    JSON.stringify([release.shell, release.assetPrefixes, release.assets, release.files, release.config ?? null]);
+    JSON.stringify([
+      release.shell,
+      release.assetPrefixes,
+      release.assets,
+      release.files,
+      release.config ?? null,
+      release.rules ?? null,
+      release.fileExtensions ?? null,
+    ]);
   return content(a) === content(b);
 }

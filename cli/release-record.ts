@@ -11,6 +11,7 @@ import {
   type FileEntry,
   type ReleaseRecord,
 } from '../contracts/release.ts';
+import type { ReleaseRules } from '../contracts/rules.ts';
 import { PreconditionFailed, type Bucket } from './bucket.ts';
 import type { DistFile, ScannedDist } from './dist.ts';
 import { ConflictError, InputError } from './errors.ts';
@@ -25,6 +26,9 @@ export type RuntimeConfig = Readonly<Record<string, unknown>>;
 export interface RecordOptions {
   readonly message?: string;
   readonly git?: GitInfo;
+  /** From the build's `_redirects` and `_headers` (cli/rules/read.ts). */
+  readonly rules?: ReleaseRules;
+  readonly fileExtensions?: readonly string[];
 }
 
 /** The config the new release gets: the one given, none for `--config none`, else the live one's. */
@@ -65,6 +69,8 @@ export function buildRecord(
       files: dist.files.map(entry),
       ...(config !== undefined ? { config } : {}),
       ...(dist.notFoundPage !== undefined ? { notFoundPage: dist.notFoundPage } : {}),
+      ...(options.rules !== undefined ? { rules: options.rules } : {}),
+      ...(options.fileExtensions !== undefined && options.fileExtensions.length > 0 ? { fileExtensions: options.fileExtensions } : {}),
     });
   } catch (error) {
     throw new InputError(`The build in ${dist.root} does not make a valid release: ${(error as Error).message}`, { cause: error });

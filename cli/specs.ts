@@ -12,6 +12,7 @@ import { releaseIdProblem } from '../contracts/release.ts';
 import { UsageError } from './errors.ts';
 import { parseDuration, parseWholeNumber, readConfigFile, splitList } from './inputs.ts';
 import { readGitInfo } from './release-id.ts';
+import { normalizeFileExtensions } from './rules/read.ts';
 import type { StatusResult } from './commands/status.ts';
 import { siteUrl, waitUntilLive, type WaitResult } from './wait.ts';
 import { DEFAULT_EDGE_CONFIG } from '../contracts/edge-config.ts';
@@ -102,6 +103,11 @@ const deploy: CommandSpec<DeployInput, DeployResult & { wait?: WaitResult }> = {
       value: '<a/,b/>',
       help: 'hashed asset folders (default by build: Vite assets/, CRA static/, Vue CLI js/ css/ img/ fonts/ media/);\neach needs a stack assetPathPatterns entry (static/ = /static/*)',
     },
+    'file-extensions': {
+      type: 'string',
+      value: '<a,b>',
+      help: 'extensions that also mean "a file" for this release (404 when missing, never the app), e.g. usdz,glb',
+    },
     'git-sha': {
       type: 'string',
       value: '<sha>',
@@ -121,6 +127,8 @@ const deploy: CommandSpec<DeployInput, DeployResult & { wait?: WaitResult }> = {
     const dist = resolve(input.cwd, input.positionals[0] as string);
     const configPath = text(input, 'config');
     const assetDirs = splitList(text(input, 'asset-dirs'));
+    const fileExtensions = splitList(text(input, 'file-extensions'));
+    if (fileExtensions) normalizeFileExtensions(fileExtensions);
     const message = text(input, 'message');
     const release = releaseIdOption(input, 'release');
     const git = await readGitInfo({
@@ -136,6 +144,7 @@ const deploy: CommandSpec<DeployInput, DeployResult & { wait?: WaitResult }> = {
       ...(message !== undefined ? { message } : {}),
       ...(configPath !== undefined ? { config: configPath === 'none' ? null : await readConfigFile(resolve(input.cwd, configPath)) } : {}),
       ...(assetDirs ? { assetDirs } : {}),
+      ...(fileExtensions ? { fileExtensions } : {}),
       ...(git ? { git } : {}),
       dryRun: flag(input, 'dry-run'),
       ...waitOption(input),

@@ -10,6 +10,8 @@
  *   manifest.json                  the only mutable object: names (and embeds) the live release
  */
 
+import { type ReleaseRules, validateRoutingFields } from './rules.ts';
+
 export const RELEASE_SCHEMA_VERSION = 1;
 export const MANIFEST_KEY = 'manifest.json';
 export const RELEASES_PREFIX = 'releases/';
@@ -66,6 +68,10 @@ export interface ReleaseRecord {
    * release (instead of the plain page). Optional: older handlers ignore it, older records lack it.
    */
   readonly notFoundPage?: string;
+  /** Redirect, rewrite, 404 and header rules from the build's `_redirects` and `_headers` (contracts/rules.ts). */
+  readonly rules?: ReleaseRules;
+  /** Extensions added to STATIC_FILE_EXTENSIONS for this release (`--file-extensions`), lowercase, no dot. */
+  readonly fileExtensions?: readonly string[];
 }
 
 export interface Manifest {
@@ -267,6 +273,7 @@ export function validateReleaseRecord(value: unknown, field = 'release'): Releas
       );
     }
   }
+  const routing = validateRoutingFields(record, field, fail);
   return {
     schema: RELEASE_SCHEMA_VERSION,
     id,
@@ -279,6 +286,7 @@ export function validateReleaseRecord(value: unknown, field = 'release'): Releas
     files,
     ...(record.config !== undefined ? { config: record.config as Record<string, unknown> } : {}),
     ...(record.notFoundPage !== undefined ? { notFoundPage: record.notFoundPage as string } : {}),
+    ...routing,
   };
 }
 

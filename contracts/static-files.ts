@@ -73,11 +73,26 @@ export const STATIC_FILE_EXTENSIONS: ReadonlySet<string> = new Set([
 
 /**
  * Whether a path's last segment is a file name: a known static-file extension (case-insensitive),
- * or a dotfile (`/.env`, `/.well-known/x` is a route only if its last segment is not one).
+ * one the release adds (its record's `fileExtensions`, `shellfront deploy --file-extensions`), or
+ * a dotfile (`/.env`, `/.well-known/x` is a route only if its last segment is not one).
  */
-export function hasStaticFileExtension(path: string): boolean {
+export function hasStaticFileExtension(path: string, extra?: ReadonlySet<string>): boolean {
   const name = path.slice(path.lastIndexOf('/') + 1);
   const dot = name.lastIndexOf('.');
   if (name.startsWith('.') && name.length > 1) return true;
-  return dot > 0 && STATIC_FILE_EXTENSIONS.has(name.slice(dot + 1).toLowerCase());
+  if (dot <= 0) return false;
+  const extension = name.slice(dot + 1).toLowerCase();
+  return STATIC_FILE_EXTENSIONS.has(extension) || (extra !== undefined && extra.has(extension));
+}
+
+/** How many extensions a release may add. */
+export const MAX_FILE_EXTENSIONS = 100;
+const EXTENSION = /^[a-z0-9][a-z0-9_-]{0,15}$/;
+
+/** Why `extension` (without the dot, lowercase) cannot be added to the list, or undefined. */
+export function fileExtensionProblem(extension: unknown): string | undefined {
+  if (typeof extension !== 'string' || !EXTENSION.test(extension)) {
+    return `expected 1-16 lowercase letters, digits, _ or - without the dot (e.g. "usdz"), got ${typeof extension === 'string' ? JSON.stringify(extension) : typeof extension}`;
+  }
+  return undefined;
 }

@@ -38,13 +38,14 @@ function createCachePolicies(scope: Construct): Record<CachePolicyName, cloudfro
     // The function sets Cache-Control (s-maxage = shellCdnSeconds); min TTL 0 lets it say "don't".
     shell: new cloudfront.CachePolicy(scope, 'ShellCachePolicy', {
       cachePolicyName: accountUniqueName(scope, 128, 'ShellCachePolicy'),
-      comment: 'shellfront shell: honours the origin Cache-Control; path-only cache key',
+      comment: 'shellfront shell: honours the origin Cache-Control; path and query string in the cache key',
       minTtl: Duration.seconds(0),
       defaultTtl: Duration.seconds(0),
       maxTtl: Duration.seconds(CACHE_SECONDS.shellMax),
       headerBehavior: cloudfront.CacheHeaderBehavior.none(),
       cookieBehavior: cloudfront.CacheCookieBehavior.none(),
-      queryStringBehavior: cloudfront.CacheQueryStringBehavior.none(),
+      // The query reaches the function only to be carried to a _redirects target (routing ignores it).
+      queryStringBehavior: cloudfront.CacheQueryStringBehavior.all(),
       ...compressed,
     }),
     'immutable-assets': new cloudfront.CachePolicy(scope, 'AssetCachePolicy', {

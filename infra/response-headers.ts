@@ -7,6 +7,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import type { Construct } from 'constructs';
 import { securityHeaders } from '../contracts/edge-config.ts';
+import { ORIGIN_MAY_SET_SECURITY_HEADERS } from '../contracts/edge-headers.ts';
 import { accountUniqueName } from './names.ts';
 
 function enumValue<T extends string>(values: Record<string, T>, value: string, header: string): T {
@@ -46,7 +47,8 @@ export function securityHeadersBehavior(csp: string): cloudfront.ResponseSecurit
         behavior.referrerPolicy = { referrerPolicy: enumValue(cloudfront.HeadersReferrerPolicy, value, name), override: true };
         break;
       case 'content-security-policy':
-        behavior.contentSecurityPolicy = { contentSecurityPolicy: value, override: true };
+        // Off: a release's `_headers` may give a path a stricter CSP (S3 never sends one).
+        behavior.contentSecurityPolicy = { contentSecurityPolicy: value, override: !ORIGIN_MAY_SET_SECURITY_HEADERS.includes(name) };
         break;
       default:
         throw new Error(`securityHeaders() sets ${name}, which infra/response-headers.ts does not map to the CloudFront policy`);

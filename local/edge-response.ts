@@ -6,6 +6,7 @@
  */
 // The same rules the handler's adapter follows, as one list of data: what CloudFront rejects.
 import { headerAllowed, MAX_GENERATED_RESPONSE_BYTES } from '../lambda/edge/response-rules.ts';
+import { ORIGIN_MAY_SET_SECURITY_HEADERS } from '../contracts/edge-headers.ts';
 import type { CfResponse } from './cloudfront-event.ts';
 
 /** One response header, name as it will be sent. Repeated names (set-cookie) stay separate. */
@@ -75,10 +76,16 @@ export function headerListFromRaw(raw: readonly string[]): HeaderList {
   return list;
 }
 
-/** The response headers policy: every security header set, overriding what the origin sent. */
+/** The response headers policy: every security header set, overriding what the origin sent (except a CSP, ORIGIN_MAY_SET_SECURITY_HEADERS). */
 export function withSecurityHeaders(headers: HeaderList, security: Readonly<Record<string, string>>): HeaderList {
-  const names = new Set(Object.keys(security).map((name) => name.toLowerCase()));
-  return [...headers.filter(([name]) => !names.has(name.toLowerCase())), ...Object.entries(security)];
+  const sent = new Set(headers.map(([name]) => name.toLowerCase()));
+  const kept = (name: string) => ORIGIN_MAY_SET_SECURITY_HEADERS.includes(name) && sent.has(name);
+  const names = new Set(
+    Object.keys(security)
+      .map((name) => name.toLowerCase())
+      .filter((name) => !kept(name)),
+  );
+  return [...headers.filter(([name]) => !names.has(name.toLowerCase())), ...Object.entries(security).filter(([name]) => names.has(name))];
 }
 
 /** The value of the first header named `name` (case-insensitive). */

@@ -27,6 +27,7 @@ import { count, silentReporter, type Reporter } from '../report.ts';
 import { DEFAULT_CONCURRENCY } from '../specs.ts';
 import type { RetryOptions } from '../retry.ts';
 import { uploadAll, type Upload } from '../upload.ts';
+import { releaseRouting } from '../rules/read.ts';
 
 export interface DeployOptions {
   readonly client: S3Client;
@@ -46,6 +47,8 @@ export interface DeployOptions {
   readonly concurrency?: number;
   /** Overrides the asset folders implied by the build kind. */
   readonly assetDirs?: readonly string[];
+  /** Extensions that also mean "a file" (404 when missing, never the shell) for this release, e.g. `usdz`. */
+  readonly fileExtensions?: readonly string[];
   readonly git?: GitInfo;
   /** Sends the uploads as signed HTTP PUTs (cli/client.ts createObjectWriter); without it, through the SDK. */
   readonly objectWriter?: DirectPut;
@@ -85,8 +88,10 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   const reads = startReads(bucket, id, layout);
   const dist = await describeLayout(layout);
   for (const warning of dist.warnings) reporter.warn(warning);
+  // _redirects and _headers are refused (file, line, why) here, before anything is written.
+  const routing = await releaseRouting(dist, options.fileExtensions);
   const live = await reads.live;
-  const record = buildRecord(dist, id, now(), options, runtimeConfig(options.config, live.manifest?.release, reporter));
+  const record = buildRecord(dist, id, now(), { ...options, ...routing }, runtimeConfig(options.config, live.manifest?.release, reporter));
   if (live.invalid) reporter.warn(`${live.invalid}; this deploy replaces it.`);
   const liveId = live.manifest?.release.id;
   let switching = false;

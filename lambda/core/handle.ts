@@ -3,9 +3,11 @@
  * No AWS event types and no I/O of its own.
  */
 import type { EdgeConfig } from '../../contracts/edge-config.ts';
+import { encodeKeyPath } from '../../contracts/s3-protocol.ts';
 import { checkPath } from './path.ts';
-import { isReserved, looksLikeFile, route } from './route.ts';
-import { badRequest, methodNotAllowed, noRelease, notFound, shellResponse, unavailable } from './responses.ts';
+import { isReserved, looksLikeFile, route, type Route } from './route.ts';
+import { badRequest, methodNotAllowed, noRelease, notFound, redirect, shellResponse, unavailable, withHeaders } from './responses.ts';
+import type { PreparedRelease } from './shell.ts';
 import type { CoreResult, ManifestSource, PlainRequest, PlainResponse } from './types.ts';
 
 export interface CoreContext {
@@ -35,12 +37,46 @@ export async function handleRequest(request: PlainRequest, context: CoreContext)
   if (lookup.kind === 'unavailable') return respond(unavailable(method, lookup.retryAfterMs / 1000));
 
   const release = lookup.release;
-  const target = route(path, release);
+  const direct = route(path, release);
+  // Asset folders are the asset behaviors' (no rules there); a file of the release shadows a rule without "!".
+  const hit =
+    direct.kind === 'asset'
+      ? undefined
+      : release.rules.redirect(path, direct.kind === 'release-file' || isShellPath(path), request.query ?? '');
+  const result = hit === undefined ? answer(direct, request.path, release, method, config) : applyRule(hit, release, method, config);
+  return result.kind === 'respond' ? respond(withHeaders(result.response, release.rules.headersFor(path))) : result;
+}
+
+function isShellPath(path: string): boolean {
+  return path === '/' || path === '/index.html';
+}
+
+type Hit = NonNullable<ReturnType<PreparedRelease['rules']['redirect']>>;
+
+function applyRule(hit: Hit, release: PreparedRelease, method: string, config: EdgeConfig): CoreResult {
+  const cdn = config.shellCdnSeconds;
+  switch (hit.kind) {
+    case 'redirect':
+      return respond(redirect(hit.status, hit.location, release, method, cdn));
+    case 'not-found':
+      return respond(notFound(method, cdn, hit.page === 'shell' ? release.page : release.manifest.release.notFoundPage));
+    case 'rewrite': {
+      // The rewritten path is checked like a request path (a placeholder's value cannot escape the release).
+      const checked = checkPath(hit.path);
+      if (!checked.ok || isReserved(checked.path, config.manifestKey)) return respond(notFound(method, cdn));
+      const target = route(checked.path, release);
+      return answer(target, `/${encodeKeyPath(checked.path.slice(1))}`, release, method, config);
+    }
+  }
+}
+
+/** The answer for a route; `rawPath` is the (encoded) path an asset pass-through keeps. */
+function answer(target: Route, rawPath: string, release: PreparedRelease, method: string, config: EdgeConfig): CoreResult {
   switch (target.kind) {
     case 'shell':
       return respond(shellResponse(release, method, config.shellCdnSeconds));
     case 'asset':
-      return { kind: 'pass', path: request.path };
+      return { kind: 'pass', path: rawPath };
     case 'release-file':
       return { kind: 'pass', path: target.uri };
     case 'not-found':

@@ -47,6 +47,30 @@ export function notFound(method: string, cdnSeconds: number, appPage?: string): 
   return { status: 404, headers: { 'content-type': HTML, ...headers }, body: method === 'HEAD' ? '' : appPage };
 }
 
+/**
+ * A `_redirects` rule's redirect. Browsers may not keep it (max-age=0), so a deploy or a rollback
+ * that changes the rule takes effect like the shell does; CloudFront keeps it `cdnSeconds`.
+ */
+export function redirect(status: number, location: string, release: PreparedRelease, method: string, cdnSeconds: number): PlainResponse {
+  const href = location.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return {
+    status,
+    headers: {
+      location,
+      'content-type': HTML,
+      'cache-control': shellCacheControl(cdnSeconds),
+      [RELEASE_HEADER]: release.id,
+    },
+    body:
+      method === 'HEAD' ? '' : `<!doctype html><meta charset="utf-8"><title>Moved</title><p>Moved to <a href="${href}">${href}</a>.</p>\n`,
+  };
+}
+
+/** Adds a release's `_headers` values to a response it generated; the response's own headers win. */
+export function withHeaders(response: PlainResponse, extra: Readonly<Record<string, string>> | undefined): PlainResponse {
+  return extra === undefined ? response : { ...response, headers: { ...extra, ...response.headers } };
+}
+
 export function badRequest(method: string): PlainResponse {
   return page(400, 'Bad Request', 'The request path is not valid.', method, { 'cache-control': NO_STORE });
 }

@@ -20,9 +20,9 @@ const SHELL: Route = { kind: 'shell' };
 const ASSET: Route = { kind: 'asset' };
 const NOT_FOUND: Route = { kind: 'not-found' };
 
-/** A path ending in a known static-file extension is a file: it must never get the shell. */
-export function looksLikeFile(path: string): boolean {
-  return hasStaticFileExtension(path);
+/** A path ending in a known static-file extension (or one the release adds) is a file: it must never get the shell. */
+export function looksLikeFile(path: string, extra?: ReadonlySet<string>): boolean {
+  return hasStaticFileExtension(path, extra);
 }
 
 /**
@@ -42,7 +42,7 @@ export function route(path: string, release: PreparedRelease): Route {
   }
   const uri = release.fileUris.get(relative);
   if (uri !== undefined) return { kind: 'release-file', uri };
-  return looksLikeFile(relative) ? NOT_FOUND : SHELL;
+  return looksLikeFile(relative, release.fileExtensions) ? NOT_FOUND : SHELL;
 }
 
 /** The URI CloudFront forwards to S3 for a release file; S3 decodes it back to the key. */

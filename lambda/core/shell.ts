@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Manifest } from '../../contracts/release.ts';
 import { renderedShellSizeProblem, renderShell } from '../../contracts/shell.ts';
 import { releaseFileUri } from './route.ts';
+import { CompiledRules } from './rules.ts';
 
 export interface PreparedRelease {
   readonly id: string;
@@ -22,6 +23,10 @@ export interface PreparedRelease {
   readonly assetPrefixes: readonly string[];
   /** Release file path (relative, decoded) ⇒ the URI to forward to S3. */
   readonly fileUris: ReadonlyMap<string, string>;
+  /** Extensions this release adds to STATIC_FILE_EXTENSIONS (its record's `fileExtensions`). */
+  readonly fileExtensions: ReadonlySet<string>;
+  /** Its `_redirects` and `_headers` rules, compiled once (lambda/core/rules.ts). */
+  readonly rules: CompiledRules;
 }
 
 export class ShellTooLargeError extends Error {
@@ -50,5 +55,7 @@ export function prepareRelease(manifest: Manifest): PreparedRelease {
     etag: `"${release.id}-${digest}"`,
     assetPrefixes: release.assetPrefixes,
     fileUris,
+    fileExtensions: new Set(release.fileExtensions),
+    rules: new CompiledRules(release.rules),
   };
 }

@@ -12,6 +12,11 @@ export interface PlainRequest {
    * request (query, headers) as CloudFront sent it.
    */
   readonly path: string;
+  /**
+   * The query string as received (no `?`), or empty. Only a `_redirects` redirect reads it (it
+   * carries it to the target); routing never does.
+   */
+  readonly query?: string;
 }
 
 export interface PlainResponse {

@@ -7,6 +7,11 @@ import type { CloudFrontHeaders, CloudFrontRequest, CloudFrontRequestResult, Clo
 
 const STATUS_TEXT: Readonly<Record<number, string>> = {
   200: 'OK',
+  301: 'Moved Permanently',
+  302: 'Found',
+  303: 'See Other',
+  307: 'Temporary Redirect',
+  308: 'Permanent Redirect',
   400: 'Bad Request',
   404: 'Not Found',
   405: 'Method Not Allowed',
@@ -22,7 +27,7 @@ export function displayName(name: string): string {
 }
 
 export function toPlainRequest(request: CloudFrontRequest): PlainRequest {
-  return { method: request.method, path: request.uri };
+  return { method: request.method, path: request.uri, query: request.querystring ?? '' };
 }
 
 /** A generated response in Lambda@Edge's shape, with every forbidden header left out. */
@@ -42,9 +47,14 @@ export function toCloudFrontResponse(response: PlainResponse): CloudFrontResultR
   };
 }
 
-/** The request itself, its URI rewritten when the core says so (the query string is kept). */
+/**
+ * The request itself, its URI rewritten when the core says so. The query string is dropped: S3
+ * needs none to serve a file, and the origin request is signed (OAC), so S3 would honour
+ * `response-content-type=…` and the like from any viewer.
+ */
 export function passThrough(request: CloudFrontRequest, path: string): CloudFrontRequest {
   if (request.uri !== path) request.uri = path;
+  if (request.querystring) request.querystring = '';
   return request;
 }
 

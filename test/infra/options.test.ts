@@ -67,7 +67,7 @@ describe('custom domain, WAF, CI role, no API, no logs, custom settings', () => 
     expect(config.WebACLId).toBe(WEB_ACL);
     expect(config.PriceClass).toBe('PriceClass_100');
     template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
-      ResponseHeadersPolicyConfig: { SecurityHeadersConfig: { ContentSecurityPolicy: { ContentSecurityPolicy: CSP, Override: true } } },
+      ResponseHeadersPolicyConfig: { SecurityHeadersConfig: { ContentSecurityPolicy: { ContentSecurityPolicy: CSP, Override: false } } },
     });
   });
 

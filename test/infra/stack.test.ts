@@ -213,7 +213,7 @@ describe('distribution', () => {
         EnableAcceptEncodingBrotli: true,
         HeadersConfig: { HeaderBehavior: 'none' },
         CookiesConfig: { CookieBehavior: 'none' },
-        QueryStringsConfig: { QueryStringBehavior: 'none' },
+        QueryStringsConfig: { QueryStringBehavior: 'all' },
       },
     });
     expect(policies[assets as string]!.Properties.CachePolicyConfig).toMatchObject({
