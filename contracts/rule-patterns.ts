@@ -123,6 +123,22 @@ export function targetProblem(target: string, pattern: PathPattern, options: { r
   if (target.length > MAX_PATTERN_LENGTH) return `is ${target.length} characters; the limit is ${MAX_PATTERN_LENGTH}`;
   if (CONTROL_OR_SPACE.test(target)) return `${JSON.stringify(target)} must not contain spaces or control characters`;
   if (target.includes('#')) return `${JSON.stringify(target)} has a fragment (#…); browsers keep the one they had`;
+  if (isAbsoluteTarget(target)) {
+    if (!options.absoluteAllowed)
+      return `${JSON.stringify(target)} is another site: only redirects (301, 302, 303, 307, 308) may leave the site`;
+    const afterScheme = target.slice(target.indexOf('//') + 2);
+    const slash = afterScheme.search(/[/?]/);
+    const authority = slash === -1 ? afterScheme : afterScheme.slice(0, slash);
+    if (authority.includes('@')) return `${JSON.stringify(target)} must not carry a user name or password`;
+    if (targetParts(authority).some((part) => part.kind === 'placeholder')) {
+      return `${JSON.stringify(target)} puts a placeholder in the host: the host must be fixed (placeholders go in the path)`;
+    }
+    try {
+      new URL(target.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, 'x'));
+    } catch {
+      return `${JSON.stringify(target)} is not a valid URL`;
+    }
+  }
   const captured = capturedNames(pattern);
   for (const part of targetParts(target)) {
     if (part.kind === 'placeholder' && !captured.has(part.name)) {
@@ -130,23 +146,7 @@ export function targetProblem(target: string, pattern: PathPattern, options: { r
       return `${JSON.stringify(target)} uses :${part.name}, which the pattern does not capture (${hint})`;
     }
   }
-  if (isAbsoluteTarget(target)) {
-    if (!options.absoluteAllowed)
-      return `${JSON.stringify(target)} is another site: only redirects (301, 302, 303, 307, 308) may leave the site`;
-    const afterScheme = target.slice(target.indexOf('//') + 2);
-    const slash = afterScheme.search(/[/?]/);
-    const authority = slash === -1 ? afterScheme : afterScheme.slice(0, slash);
-    if (targetParts(authority).some((part) => part.kind === 'placeholder')) {
-      return `${JSON.stringify(target)} puts a placeholder in the host: the host must be fixed (placeholders go in the path)`;
-    }
-    try {
-      const url = new URL(target.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, 'x'));
-      if (url.username || url.password) return `${JSON.stringify(target)} must not carry a user name or password`;
-    } catch {
-      return `${JSON.stringify(target)} is not a valid URL`;
-    }
-    return undefined;
-  }
+  if (isAbsoluteTarget(target)) return undefined;
   if (!target.startsWith('/') || target.startsWith('//')) {
     return `${JSON.stringify(target)} must be a path starting with "/" (e.g. "/new-page") or an https:// URL`;
   }

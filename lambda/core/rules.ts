@@ -153,7 +153,9 @@ export class CompiledRules {
 
   private resolve(rule: CompiledRedirect, parts: readonly string[], query: string): RuleHit {
     if (rule.status === 404) return { kind: 'not-found', page: rule.to === '/index.html' ? 'shell' : 'not-found-page' };
-    const target = fill(rule.target, captures(rule, parts));
+    let target = fill(rule.target, captures(rule, parts));
+    // A relative target stays on this site: "//host" or "/\\host" would be read by browsers as another host.
+    if (!rule.absolute && /^\/[/\\]/.test(target)) target = `/${target.replace(/^[/\\]+/, '')}`;
     if (rule.status === 200) return { kind: 'rewrite', path: target };
     const location = query === '' ? target : `${target}${target.includes('?') ? '&' : '?'}${query}`;
     return { kind: 'redirect', status: rule.status, location };

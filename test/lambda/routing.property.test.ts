@@ -1,7 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createEdgeHandler } from '../../lambda/edge/handler.ts';
+import { DEFAULT_EDGE_CONFIG } from '../../contracts/edge-config.ts';
+import { STATIC_FILE_EXTENSIONS } from '../../contracts/static-files.ts';
+import { handleRequest } from '../../lambda/core/handle.ts';
 import { looksLikeFile } from '../../lambda/core/route.ts';
+import { prepareRelease } from '../../lambda/core/shell.ts';
 import type { CloudFrontRequest, CloudFrontResultResponse } from '../../lambda/edge/types.ts';
 import { fakeS3, fileEntry, makeManifest, makeRelease, manualClock, s3Event } from './helpers.ts';
 
@@ -94,6 +98,31 @@ describe('routing over arbitrary URIs', () => {
         }
       }),
       { numRuns: 3000 },
+    );
+  });
+});
+
+describe('dotted client routes and file extensions', () => {
+  const segment = fc.stringMatching(/^[A-Za-z0-9_-]{1,10}$/);
+  const extension = fc.oneof(fc.constantFrom(...STATIC_FILE_EXTENSIONS), fc.stringMatching(/^[a-z0-9]{1,8}$/));
+  const extra = fc.uniqueArray(fc.stringMatching(/^[a-z0-9]{1,8}$/), { maxLength: 3 });
+
+  it('a missing path is a file (404) exactly when its extension is known or added by the release, else the shell', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(segment, { minLength: 1, maxLength: 3 }), segment, extension, extra, async (folders, stem, ext, added) => {
+        const prepared = prepareRelease(
+          makeManifest(makeRelease({ id: 'r1', assetPrefixes: ['assets/'], ...(added.length ? { fileExtensions: added } : {}) })),
+        );
+        const path = `/${[...folders, `${stem}.${ext}`].join('/')}`;
+        const result = await handleRequest(
+          { method: 'GET', path },
+          { config: DEFAULT_EDGE_CONFIG, manifest: async () => ({ kind: 'ready', release: prepared }) },
+        );
+        const isFile = STATIC_FILE_EXTENSIONS.has(ext.toLowerCase()) || added.includes(ext);
+        const status = result.kind === 'respond' ? result.response.status : 'pass';
+        expect(status).toBe(path.startsWith('/assets/') ? 'pass' : isFile ? 404 : 200);
+      }),
+      { numRuns: 1000 },
     );
   });
 });
