@@ -50,16 +50,19 @@ function stepsFor(index: number, status: Status): Step[] {
 }
 
 const STATUSES: Status[] = ['succeeded', 'succeeded', 'failed', 'succeeded', 'running', 'succeeded'];
+/** Runs the nightly schedule started: named `run.<date>.<n>`, so client routes carry dots (`/runs/run.2026-11-23.1`). */
+const SCHEDULED = new Set([5]);
 
 /** The initial runs, newest first. */
 export function sampleRuns(now = Date.parse('2026-11-23T09:00:00Z')): Run[] {
   return STATUSES.map((status, index) => {
     const number = 142 - index;
+    const startedAt = new Date(now - index * 3_600_000).toISOString();
     return {
-      id: `run-${number}`,
+      id: SCHEDULED.has(index) ? `run.${startedAt.slice(0, 10)}.1` : `run-${number}`,
       pipeline: PIPELINES[index % PIPELINES.length] as string,
       status,
-      startedAt: new Date(now - index * 3_600_000).toISOString(),
+      startedAt,
       steps: stepsFor(index, status),
     };
   });

@@ -87,7 +87,7 @@ async function route(runs: Run[], req: IncomingMessage, url: URL): Promise<[numb
     if (typeof input?.pipeline !== 'string' || !/^[a-z0-9-]{1,40}$/.test(input.pipeline)) {
       throw new HttpError(400, 'bad_pipeline', `pipeline must be 1-40 characters of a-z 0-9 -, got ${JSON.stringify(input?.pipeline)}`);
     }
-    const next = Math.max(...runs.map((run) => Number(run.id.slice(4)))) + 1;
+    const next = Math.max(...runs.filter((run) => /^run-\d+$/.test(run.id)).map((run) => Number(run.id.slice(4)))) + 1;
     const run = queuedRun(`run-${next}`, input.pipeline, new Date());
     runs.unshift(run);
     return [201, { run: runSummary(run) }];

@@ -190,6 +190,79 @@ describe('npm start in a browser', () => {
     await page.close();
   });
 
+  it("follows the release's _redirects: an old path lands on the new route, query kept", async () => {
+    const { page, response, responses, errors } = await openPage('/pipelines/run-140?tab=steps');
+    expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe('/runs/run-140?tab=steps');
+    const moved = responses.find((r) => new URL(r.url).pathname === '/pipelines/run-140');
+    expect(moved?.status).toBe(301);
+    expect(moved?.headers.location).toBe('/runs/run-140?tab=steps');
+    expect(response?.status()).toBe(200);
+    await expect.poll(() => page.locator('h1').first().textContent()).toContain('run-140');
+    // The release's _headers reach the pages the edge generates.
+    expect(response?.headers()['permissions-policy']).toBe('camera=(), microphone=(), geolocation=()');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('renders a dotted deep link (/runs/run.2026-11-23.1), and again after a reload', async () => {
+    const { page, response, errors } = await openPage('/runs/run.2026-11-23.1');
+    expect(response?.status()).toBe(200);
+    expect(response?.headers()['content-type']).toMatch(/^text\/html/);
+    await expect.poll(() => page.locator('h1').first().textContent()).toContain('run.2026-11-23.1');
+    const reloaded = await page.reload();
+    expect(reloaded?.status()).toBe(200);
+    await expect.poll(() => page.locator('[data-test=steps] tbody tr').count()).toBe(6);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("shows the app's own 404 page, with status 404, for a missing file-like path", async () => {
+    const { page, response } = await openPage('/reports/2026/summary.pdf');
+    expect(response?.status()).toBe(404);
+    expect(response?.headers()['content-type']).toMatch(/^text\/html/);
+    expect(await page.locator('[data-test=app-404] h1').textContent()).toBe('There is no such file');
+    expect(await page.content()).not.toContain('id="app"');
+    await page.close();
+  });
+
+  it('rolls back to a release without the rule: the redirect is gone', async () => {
+    const withoutRule = join(dir, 'dist-no-redirects');
+    cpSync(distA(), withoutRule, { recursive: true });
+    rmSync(join(withoutRule, '_redirects'));
+    const plain = await runCli(['deploy', withoutRule, '--bucket', local.state.bucket, '--json'], local.state.s3);
+    const plainRelease = String(plain.json?.release);
+    const ruled = await runCli(['deploy', distA(), '--bucket', local.state.bucket, '--json'], local.state.s3);
+    const ruledRelease = String(ruled.json?.release);
+    expect(new Set([plainRelease, ruledRelease, firstRelease]).size).toBe(3);
+    const redirected = async () => {
+      const { page, responses } = await openPage('/pipelines/run-140');
+      const status = responses.find((r) => new URL(r.url).pathname === '/pipelines/run-140')?.status;
+      const release = await releaseShown(page);
+      await page.close();
+      return { status, release };
+    };
+    await waitFor(
+      async () => ((await redirected()).release === ruledRelease ? true : undefined),
+      TTL_SECONDS * 1000 + 8000,
+      'the release with the rule',
+    );
+    expect(await redirected()).toEqual({ status: 301, release: ruledRelease });
+
+    const rolledBack = await runCli(['rollback', '--bucket', local.state.bucket, '--json'], local.state.s3);
+    expect(rolledBack.json?.release).toBe(plainRelease);
+    await waitFor(
+      async () => ((await redirected()).release === plainRelease ? true : undefined),
+      TTL_SECONDS * 1000 + 8000,
+      'the rollback',
+    );
+    // No redirect any more: the old path is a client route of the app (its own "no such page" view).
+    const { page, response } = await openPage('/pipelines/run-140');
+    expect(response?.status()).toBe(200);
+    expect(new URL(page.url()).pathname).toBe('/pipelines/run-140');
+    await expect.poll(() => page.locator('[data-test=not-found]').count()).toBe(1);
+    await page.close();
+  });
+
   it('keeps a screenshot of the app', async () => {
     const { page } = await openPage('/runs');
     await page.setViewportSize({ width: 1100, height: 560 });
