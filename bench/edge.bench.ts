@@ -19,6 +19,8 @@ import { bundleEdge, edgeBuildOptions } from '../lambda/build.ts';
 import { PROJECT_ROOT } from '../scripts/paths.ts';
 import { makeManifest, makeRelease } from '../scripts/fixtures/releases.ts';
 import type { CloudFrontRequestEvent, CloudFrontRequestResult } from '../lambda/edge/types.ts';
+import { loadavg } from 'node:os';
+import { adversarialRules, measureWarm, migrationRules, MIXED_PATHS } from './edge-rules.ts';
 
 type Handler = (event: CloudFrontRequestEvent) => Promise<CloudFrontRequestResult>;
 interface Figure {
@@ -30,8 +32,11 @@ interface Figure {
 }
 
 const BUCKET = 'shellfront-bench';
+/** The same site with a 1,000-rule `_redirects` (bench/edge-rules.ts), and the index's worst case. */
+const RULES_BUCKET = 'shellfront-bench-rules';
+const WORST_BUCKET = 'shellfront-bench-worst';
 const WARM_RUNS = 200_000;
-const COLD_RUNS = 15;
+const COLD_RUNS = 25;
 const figures: Figure[] = [];
 const work = mkdtempSync(join(tmpdir(), 'shellfront-edge-bench-'));
 
@@ -41,7 +46,7 @@ function figure(name: string, value: number, unit: string, target?: string, pass
   console.log(`${name}: ${rounded} ${unit}${target ? `  (target ${target}: ${pass ? 'pass' : 'MISS'})` : ''}`);
 }
 
-function event(uri: string, ttlSeconds = 60): CloudFrontRequestEvent {
+function event(uri: string, ttlSeconds = 60, bucket = BUCKET): CloudFrontRequestEvent {
   const header = CONFIG_HEADERS.manifestTtlSeconds;
   return {
     Records: [
@@ -55,7 +60,7 @@ function event(uri: string, ttlSeconds = 60): CloudFrontRequestEvent {
             headers: {},
             origin: {
               s3: {
-                domainName: `${BUCKET}.s3.${LOCAL_REGION}.amazonaws.com`,
+                domainName: `${bucket}.s3.${LOCAL_REGION}.amazonaws.com`,
                 region: LOCAL_REGION,
                 authMethod: 'none',
                 path: '',
@@ -174,6 +179,8 @@ function buildVariant(contents: string, outdir: string): string {
 }
 
 async function main(): Promise<void> {
+  // The machine is shared: the load when the run starts and ends goes with the figures.
+  figure('load average (1 min) at the start', loadavg()[0] as number, 'load');
   const outdir = join(PROJECT_ROOT, 'dist', 'edge');
   const { bytes, file: bundle } = bundleEdge(outdir);
   figure('bundle size (minified)', bytes / 1024, 'KB', '< 200 KB', bytes < 200 * 1024);
@@ -183,7 +190,7 @@ async function main(): Promise<void> {
     return { name, file };
   });
 
-  const s3 = await startS3Server({ directory: join(work, 's3'), buckets: [BUCKET] });
+  const s3 = await startS3Server({ directory: join(work, 's3'), buckets: [BUCKET, RULES_BUCKET, WORST_BUCKET] });
   const proxy = await countingProxy(s3.endpoint);
   const client = new S3Client({
     region: LOCAL_REGION,
@@ -196,6 +203,13 @@ async function main(): Promise<void> {
   const put = (id: string) =>
     client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'manifest.json', Body: JSON.stringify(makeManifest(makeRelease({ id }))) }));
   await put('bench-1');
+  for (const [bucket, rules] of [
+    [RULES_BUCKET, migrationRules()],
+    [WORST_BUCKET, adversarialRules()],
+  ] as const) {
+    const body = JSON.stringify(makeManifest(makeRelease({ id: 'bench-rules', rules })));
+    await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'manifest.json', Body: body }));
+  }
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_S3: proxy.endpoint,
     AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
@@ -225,6 +239,28 @@ async function main(): Promise<void> {
     figure('warm p50', percentile(sorted, 50), 'µs');
     figure('warm p99', percentile(sorted, 99), 'µs', '< 50 µs', percentile(sorted, 99) < 50);
 
+    // 1,000 rules: the same mixed paths (mostly client routes, some redirects) with and without
+    // rules, in this run, so the comparison does not depend on the machine's load that day.
+    const mixed = (bucket: string) => MIXED_PATHS.map((path) => event(path, 60, bucket));
+    const [base, ruled, worst] = await measureWarm(
+      [
+        { handler: await coldContainer(bundle), events: mixed(BUCKET) },
+        { handler: await coldContainer(bundle), events: mixed(RULES_BUCKET) },
+        { handler: await coldContainer(bundle), events: [event('/pipelines/42', 60, WORST_BUCKET)] },
+      ],
+      WARM_RUNS,
+    );
+    if (!base || !ruled || !worst) throw new Error('measureWarm returned too few results');
+    figure('same-run baseline, no rules, mixed paths: warm invocations per second', base.perSecond, '/s');
+    figure('same-run baseline, no rules, mixed paths: warm p50', base.p50, 'µs');
+    figure('same-run baseline, no rules, mixed paths: warm p99', base.p99, 'µs');
+    figure('1,000 rules, mixed paths: warm invocations per second', ruled.perSecond, '/s', '> 100,000/s', ruled.perSecond > 100_000);
+    figure('1,000 rules, mixed paths: warm p50', ruled.p50, 'µs');
+    figure('1,000 rules, mixed paths: warm p99', ruled.p99, 'µs', '< 50 µs', ruled.p99 < 50);
+    figure('1,000 rules, mixed paths: throughput relative to the same-run baseline', (100 * ruled.perSecond) / base.perSecond, '%');
+    figure('1,000 rules all starting with a placeholder, none matching (worst case): warm invocations per second', worst.perSecond, '/s');
+    figure('1,000 rules all starting with a placeholder, none matching (worst case): warm p99', worst.p99, 'µs');
+
     // S3 requests: 1,000 concurrent requests on a cold container.
     proxy.reset();
     const cold = await coldContainer(bundle);
@@ -248,12 +284,15 @@ async function main(): Promise<void> {
     // Cold start: fresh processes, alternating, against s3rver directly.
     const env = { ...process.env, AWS_ENDPOINT_URL_S3: s3.endpoint };
     const script = COLD_SCRIPT(bundle, JSON.stringify(event('/')));
+    const rulesScript = COLD_SCRIPT(bundle, JSON.stringify(event('/', 60, RULES_BUCKET)));
     const bare: number[] = [];
     const ours: number[] = [];
+    const withRules: number[] = [];
     const others = variants.map(() => [] as number[]);
     for (let run = 0; run < COLD_RUNS; run++) {
       bare.push(timeProcess(['-e', ''], env));
       ours.push(timeProcess(['--input-type=module', '-e', script], env));
+      withRules.push(timeProcess(['--input-type=module', '-e', rulesScript], env));
       variants.forEach((variant, index) => {
         others[index]!.push(timeProcess(['--input-type=module', '-e', COLD_SCRIPT(variant.file, '{}')], env));
       });
@@ -261,6 +300,8 @@ async function main(): Promise<void> {
     figure(`bare node -e '' (median of ${COLD_RUNS})`, median(bare), 'ms');
     const extra = median(ours) - median(bare);
     figure('cold start extra: import bundle + one shell from S3 on loopback', extra, 'ms', '< 50 ms', extra < 50);
+    const rulesCost = median(withRules) - median(ours);
+    figure('cold start with a 1,000-rule release, over the same without rules (same run)', rulesCost, 'ms', '< 5 ms', rulesCost < 5);
     variants.forEach((variant, index) => {
       figure(`cold start extra of the ${variant.name} variant (for comparison)`, median(others[index]!) - median(bare), 'ms');
     });
@@ -272,6 +313,7 @@ async function main(): Promise<void> {
     rmSync(work, { recursive: true, force: true });
   }
 
+  figure('load average (1 min) at the end', loadavg()[0] as number, 'load');
   const results = join(PROJECT_ROOT, 'bench', 'results');
   mkdirSync(results, { recursive: true });
   const record = { measuredAt: new Date().toISOString(), node: process.version, figures };

@@ -63,14 +63,10 @@ export interface ReleaseRecord {
   readonly files: readonly FileEntry[];
   /** Runtime config, injected into the shell as JSON. */
   readonly config?: Readonly<Record<string, unknown>>;
-  /**
-   * The build's own `404.html`, verbatim: served with status 404 for a missing file of this
-   * release (instead of the plain page). Optional: older handlers ignore it, older records lack it.
-   */
+  /** The build's own `404.html`, verbatim, served with status 404 for a missing file (else the plain page). */
   readonly notFoundPage?: string;
-  /** Redirect, rewrite, 404 and header rules from the build's `_redirects` and `_headers` (contracts/rules.ts). */
+  /** From `_redirects`/`_headers` and `--file-extensions` (contracts/rules.ts). Optional, like notFoundPage: older records lack them, older handlers ignore them. */
   readonly rules?: ReleaseRules;
-  /** Extensions added to STATIC_FILE_EXTENSIONS for this release (`--file-extensions`), lowercase, no dot. */
   readonly fileExtensions?: readonly string[];
 }
 
@@ -273,7 +269,6 @@ export function validateReleaseRecord(value: unknown, field = 'release'): Releas
       );
     }
   }
-  const routing = validateRoutingFields(record, field, fail);
   return {
     schema: RELEASE_SCHEMA_VERSION,
     id,
@@ -286,7 +281,7 @@ export function validateReleaseRecord(value: unknown, field = 'release'): Releas
     files,
     ...(record.config !== undefined ? { config: record.config as Record<string, unknown> } : {}),
     ...(record.notFoundPage !== undefined ? { notFoundPage: record.notFoundPage as string } : {}),
-    ...routing,
+    ...validateRoutingFields(record, field, fail),
   };
 }
 

@@ -23,6 +23,25 @@ const PLACEHOLDER_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // eslint-disable-next-line no-control-regex
 const CONTROL_OR_SPACE = /[\u0000-\u0020\u007f]/;
 
+/** Segments of unreserved characters and sub-delimiters only (no %, :, *), no empty segment. */
+const PLAIN_PATTERN = /^(\/[A-Za-z0-9._~!$&'()+,;=@-]+)*\/?$/;
+const DOT_SEGMENT = /\/\.{1,2}(\/|$)/;
+
+/**
+ * A plain rule as `<from> <to>`: literal segments (no ".", ".."), then a target path of the same
+ * characters without placeholders, query or fragment (not "//…"). One test per rule.
+ */
+const PLAIN_RULE = /^(?:\/(?!\.\.?(?:[/ ]))[A-Za-z0-9._~!$&'()+,;=@-]+)*\/? \/(?![/\\])[A-Za-z0-9._~!$&'()+,;=@/-]*$/;
+
+/**
+ * Whether a rule is plain literal paths on both sides (`/old-page /new-page`): valid by
+ * construction, so a thousand of them validate without the general walk (the edge does this on
+ * every cold start).
+ */
+export function isPlainRule(from: string, to: string): boolean {
+  return from.length <= MAX_PATTERN_LENGTH && to.length <= MAX_PATTERN_LENGTH && PLAIN_RULE.test(`${from} ${to}`);
+}
+
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: string };
 
 const refuse = (problem: string): { ok: false; problem: string } => ({ ok: false, problem });
@@ -32,6 +51,12 @@ const refuse = (problem: string): { ok: false; problem: string } => ({ ok: false
  * `/docs` are one pattern), as on Netlify. Matching is case-sensitive, like CloudFront's.
  */
 export function parsePathPattern(text: string): Parsed<PathPattern> {
+  // The common case, plain segments (a migration's thousand moved pages), without the general walk.
+  if (PLAIN_PATTERN.test(text) && !DOT_SEGMENT.test(text) && text.length <= MAX_PATTERN_LENGTH) {
+    const key = text.length > 1 && text.endsWith('/') ? text.slice(1, -1) : text.slice(1);
+    const segments = key === '' ? [] : key.split('/').map((part): PatternSegment => ({ kind: 'literal', text: part }));
+    return { ok: true, value: { segments, splat: false } };
+  }
   if (text.length > MAX_PATTERN_LENGTH) return refuse(`is ${text.length} characters; the limit is ${MAX_PATTERN_LENGTH}`);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
     return refuse(
@@ -139,6 +164,7 @@ export function targetProblem(target: string, pattern: PathPattern, options: { r
       return `${JSON.stringify(target)} is not a valid URL`;
     }
   }
+  if (!target.includes(':')) return target.startsWith('/') && !target.startsWith('//') ? undefined : relativeProblem(target);
   const captured = capturedNames(pattern);
   for (const part of targetParts(target)) {
     if (part.kind === 'placeholder' && !captured.has(part.name)) {
@@ -147,8 +173,9 @@ export function targetProblem(target: string, pattern: PathPattern, options: { r
     }
   }
   if (isAbsoluteTarget(target)) return undefined;
-  if (!target.startsWith('/') || target.startsWith('//')) {
-    return `${JSON.stringify(target)} must be a path starting with "/" (e.g. "/new-page") or an https:// URL`;
-  }
-  return undefined;
+  return !target.startsWith('/') || target.startsWith('//') ? relativeProblem(target) : undefined;
+}
+
+function relativeProblem(target: string): string {
+  return `${JSON.stringify(target)} must be a path starting with "/" (e.g. "/new-page") or an https:// URL`;
 }

@@ -7,7 +7,7 @@
  */
 import { securityHeaders } from './edge-config.ts';
 import { DISALLOWED_HEADER_PREFIXES, headerAllowed, ORIGIN_MAY_SET_SECURITY_HEADERS } from './edge-headers.ts';
-import { parsePathPattern, targetProblem } from './rule-patterns.ts';
+import { isPlainRule, parsePathPattern, targetProblem } from './rule-patterns.ts';
 import { fileExtensionProblem, MAX_FILE_EXTENSIONS } from './static-files.ts';
 
 export const REDIRECTS_FILE = '_redirects';
@@ -115,6 +115,7 @@ export function redirectRuleProblem(rule: Pick<RedirectRule, 'from' | 'to' | 'st
   if (!(RULE_STATUSES as readonly number[]).includes(rule.status)) {
     return `status ${rule.status} is not supported; use ${RULE_STATUSES.join(', ')}`;
   }
+  if (rule.status !== 404 && isPlainRule(rule.from, rule.to)) return undefined;
   const pattern = parsePathPattern(rule.from);
   if (!pattern.ok) return `the path ${pattern.problem}`;
   const isRedirect = rule.status !== 200 && rule.status !== 404;
@@ -170,22 +171,25 @@ function list(value: unknown, field: string, fail: Fail): unknown[] {
 /** Validates the record's `rules` (both sides: the CLI before it writes, the edge before it serves). */
 export function validateRules(value: unknown, field: string, fail: Fail): ReleaseRules {
   if (!isObject(value)) fail(field, `expected an object with redirects and headers, got ${describe(value)}`);
-  const redirects = list(value.redirects ?? [], `${field}.redirects`, fail).map((raw, index): RedirectRule => {
-    const at = `${field}.redirects[${index}]`;
-    if (!isObject(raw)) fail(at, `expected an object, got ${describe(raw)}`);
-    if (typeof raw.from !== 'string' || typeof raw.to !== 'string') fail(at, 'expected string "from" and "to"');
-    if (typeof raw.force !== 'boolean') fail(`${at}.force`, `expected true or false, got ${describe(raw.force)}`);
-    const rule = {
-      line: line(raw.line, `${at}.line`, fail),
-      from: raw.from,
-      to: raw.to,
-      status: raw.status as RuleStatus,
-      force: raw.force,
-    };
+  // A plain loop that builds field names only for a failure: a manifest's thousand rules are
+  // validated on every cold start of the edge.
+  const rawRedirects = list(value.redirects ?? [], `${field}.redirects`, fail);
+  const redirects: RedirectRule[] = new Array(rawRedirects.length);
+  for (let index = 0; index < rawRedirects.length; index++) {
+    const raw = rawRedirects[index] as Record<string, unknown>;
+    if (!isObject(raw)) fail(`${field}.redirects[${index}]`, `expected an object, got ${describe(raw)}`);
+    const from = raw.from;
+    const to = raw.to;
+    const force = raw.force;
+    const at = raw.line;
+    if (typeof from !== 'string' || typeof to !== 'string') fail(`${field}.redirects[${index}]`, 'expected string "from" and "to"');
+    if (typeof force !== 'boolean') fail(`${field}.redirects[${index}].force`, `expected true or false, got ${describe(force)}`);
+    if (typeof at !== 'number' || !Number.isSafeInteger(at) || at < 1) line(at, `${field}.redirects[${index}].line`, fail);
+    const rule: RedirectRule = { line: at as number, from, to, status: raw.status as RuleStatus, force };
     const problem = redirectRuleProblem(rule);
-    if (problem) fail(at, problem);
-    return rule;
-  });
+    if (problem) fail(`${field}.redirects[${index}]`, problem);
+    redirects[index] = rule;
+  }
   const headers = list(value.headers ?? [], `${field}.headers`, fail).map((raw, index): HeaderRule => {
     const at = `${field}.headers[${index}]`;
     if (!isObject(raw)) fail(at, `expected an object, got ${describe(raw)}`);

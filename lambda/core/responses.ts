@@ -9,6 +9,7 @@ import type { PreparedRelease } from './shell.ts';
 export const ALLOWED_METHODS = 'GET, HEAD';
 const HTML = 'text/html; charset=utf-8';
 const NO_STORE = 'no-store';
+const HTML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '"': '&quot;', '<': '&lt;', '>': '&gt;' };
 
 /** Browsers always revalidate the shell; CloudFront may keep it `cdnSeconds`. */
 export function shellCacheControl(cdnSeconds: number): string {
@@ -52,7 +53,7 @@ export function notFound(method: string, cdnSeconds: number, appPage?: string): 
  * that changes the rule takes effect like the shell does; CloudFront keeps it `cdnSeconds`.
  */
 export function redirect(status: number, location: string, release: PreparedRelease, method: string, cdnSeconds: number): PlainResponse {
-  const href = location.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const href = /[&"<>]/.test(location) ? location.replace(/[&"<>]/g, (char) => HTML_ESCAPES[char] as string) : location;
   return {
     status,
     headers: {
@@ -66,9 +67,9 @@ export function redirect(status: number, location: string, release: PreparedRele
   };
 }
 
-/** Adds a release's `_headers` values to a response it generated; the response's own headers win. */
+/** Adds a release's `_headers` values to a response it generated (kept apart: the response's own headers win). */
 export function withHeaders(response: PlainResponse, extra: Readonly<Record<string, string>> | undefined): PlainResponse {
-  return extra === undefined ? response : { ...response, headers: { ...extra, ...response.headers } };
+  return extra === undefined ? response : { ...response, extraHeaders: extra };
 }
 
 export function badRequest(method: string): PlainResponse {

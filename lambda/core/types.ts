@@ -23,6 +23,8 @@ export interface PlainResponse {
   readonly status: number;
   /** Lowercase header names. */
   readonly headers: Readonly<Record<string, string>>;
+  /** The release's `_headers` values for this path; a name `headers` already has is left out. */
+  readonly extraHeaders?: Readonly<Record<string, string>>;
   /** UTF-8 text; empty for HEAD. */
   readonly body: string;
 }

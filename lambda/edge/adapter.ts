@@ -21,9 +21,16 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
 
 const SPECIAL_CASE: Readonly<Record<string, string>> = { etag: 'ETag' };
 
+/** Display names already worked out: the core's own headers and a release's `_headers` names (a bounded set). */
+const displayNames = new Map<string, string>();
+
 /** `content-type` ⇒ `Content-Type` (the `key` CloudFront sends to the viewer). */
 export function displayName(name: string): string {
-  return SPECIAL_CASE[name] ?? name.replace(/(^|-)([a-z])/g, (_, dash: string, char: string) => dash + char.toUpperCase());
+  const known = displayNames.get(name);
+  if (known !== undefined) return known;
+  const display = SPECIAL_CASE[name] ?? name.replace(/(^|-)([a-z])/g, (_, dash: string, char: string) => dash + char.toUpperCase());
+  if (displayNames.size < 512) displayNames.set(name, display);
+  return display;
 }
 
 export function toPlainRequest(request: CloudFrontRequest): PlainRequest {
@@ -37,6 +44,12 @@ export function toCloudFrontResponse(response: PlainResponse): CloudFrontResultR
     const lower = name.toLowerCase();
     if (!headerAllowed(lower)) continue;
     headers[lower] = [{ key: displayName(lower), value: response.headers[name] as string }];
+  }
+  const extra = response.extraHeaders;
+  for (const name in extra) {
+    const lower = name.toLowerCase();
+    if (headers[lower] !== undefined || !headerAllowed(lower)) continue;
+    headers[lower] = [{ key: displayName(lower), value: extra[name] as string }];
   }
   return {
     status: String(response.status),

@@ -5,6 +5,7 @@ import type { HeaderRule, RedirectRule } from '../../contracts/rules.ts';
 import { handleRequest } from '../../lambda/core/handle.ts';
 import { CompiledRules, pathParts } from '../../lambda/core/rules.ts';
 import { prepareRelease } from '../../lambda/core/shell.ts';
+import { toCloudFrontResponse } from '../../lambda/edge/adapter.ts';
 import type { PlainResponse } from '../../lambda/core/types.ts';
 import { fileEntry, makeManifest, makeRelease } from './helpers.ts';
 
@@ -47,7 +48,8 @@ async function request(prepared: ReturnType<typeof release>, path: string, query
 async function respond(prepared: ReturnType<typeof release>, path: string, query = ''): Promise<PlainResponse> {
   const result = await request(prepared, path, query);
   if (result.kind !== 'respond') throw new Error(`expected a response, got a pass-through to ${result.path}`);
-  return result.response;
+  // What the viewer gets: the response's own headers, and the release's `_headers` where they set nothing.
+  return { ...result.response, headers: { ...result.response.extraHeaders, ...result.response.headers } };
 }
 
 describe('redirects at the edge', () => {
@@ -142,6 +144,19 @@ describe('_headers at the edge', () => {
     expect((await respond(r, '/missing.png')).headers.link).toBe('</a.css>; rel=preload');
     expect((await respond(r, '/embed/old')).headers['x-robots-tag']).toBe('noindex, nosnippet');
     expect((await respond(r, '/other')).headers['content-security-policy']).toBeUndefined();
+  });
+
+  it('the adapter sends them after the response own headers, which win', async () => {
+    const response = toCloudFrontResponse({
+      status: 200,
+      headers: { 'content-type': 'text/html' },
+      extraHeaders: { 'content-type': 'x', link: '<a>' },
+      body: '',
+    });
+    expect(response.headers).toEqual({
+      'content-type': [{ key: 'Content-Type', value: 'text/html' }],
+      link: [{ key: 'Link', value: '<a>' }],
+    });
   });
 
   it('leaves pass-throughs alone (S3 files get the stack policy only)', async () => {
