@@ -170,10 +170,18 @@ export class Bucket {
     } catch (error) {
       // call() passes 412/409 through untranslated: the caller decides what a lost race means.
       const status = httpStatusOf(error);
-      if (status === 412 || status === 409) {
+      if (status === 409) {
+        // Every attempt overlapped another conditional write: contention, not a verdict on who won.
+        throw new TransientError(
+          `S3 answered 409 ConditionalRequestConflict to all ${attempts} attempts to write s3://${this.name}/${key} ` +
+            '(other conditional writes to that key kept overlapping): nothing was switched by this write; re-run the command.',
+          { cause: error },
+        );
+      }
+      if (status === 412) {
         // A conditional write retried after a 5xx or a dropped connection meets 412 when its own
         // first attempt was applied: read the object back before calling it a lost race.
-        if (status === 412 && attempts > 1 && (await this.holds(key, bytes))) return;
+        if (attempts > 1 && (await this.holds(key, bytes))) return;
         throw new PreconditionFailed(`${key} changed while we wrote it`, { cause: error });
       }
       throw error;

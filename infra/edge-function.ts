@@ -103,23 +103,24 @@ export class ShellFunction extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'shellfront shell function: reads the manifest, writes its own logs',
     });
+    const pointers = pointerKeyPatterns(props.manifestKey);
     role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'ReadManifest',
         actions: ['s3:GetObject'],
-        resources: [`arn:${Aws.PARTITION}:s3:::${props.bucketName}/${props.manifestKey}`],
+        resources: pointers.map((pattern) => `arn:${Aws.PARTITION}:s3:::${props.bucketName}/${pattern}`),
       }),
     );
     // Without s3:ListBucket, S3 answers a GET of a missing key with 403 instead of 404, so "no
     // release yet" would look like an outage (docs/stack.md cites the page). The s3:prefix
-    // condition limits real listings to the pointer key(s); the existence check inside a GET carries
-    // no prefix, hence ...IfExists. (Channel pointers, when they come, add their prefix here.)
+    // condition limits real listings to the pointer keys; the existence check inside a GET carries
+    // no prefix, hence ...IfExists.
     role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'TellMissingManifestFromDenied',
         actions: ['s3:ListBucket'],
         resources: [`arn:${Aws.PARTITION}:s3:::${props.bucketName}`],
-        conditions: { StringEqualsIfExists: { 's3:prefix': [props.manifestKey] } },
+        conditions: { StringLikeIfExists: { 's3:prefix': pointers } },
       }),
     );
     // Replicas log to /aws/lambda/us-east-1.<name> in whichever region served the request.
@@ -146,6 +147,16 @@ export class ShellFunction extends Construct {
     }
     return role;
   }
+}
+
+/**
+ * The keys the edge function may read and list (IAM patterns, `*` a wildcard): the live pointer(s)
+ * only. Both the GetObject resources and the ListBucket `s3:prefix` condition come from this list,
+ * so when the edge reads channel pointers, adding them is one line here:
+ * `` `${CHANNELS_PREFIX}*` `` (contracts/channels.ts).
+ */
+export function pointerKeyPatterns(manifestKey: string): readonly string[] {
+  return [manifestKey];
 }
 
 /** The lambda.Runtime named by EDGE_RUNTIME (contracts/edge-config.ts pins it). */

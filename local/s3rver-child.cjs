@@ -40,13 +40,22 @@ server.store.putObject = async (object) => {
   return putObject(object);
 };
 
-server.run().then(
-  (address) => process.send({ port: address.port }),
-  (error) => {
-    process.send({ error: String(error && error.message ? error.message : error) });
-    process.exit(1);
-  },
-);
+// A listen failure (EADDRINUSE: another `npm start`) is an 'error' event s3rver does not turn into
+// a rejection: without this it would crash the child with a stack. Report it to the parent, which
+// names the port and the flag that moves it.
+let listening = false;
+const refuse = (error) => {
+  process.send({ error: String(error && error.message ? error.message : error) }, () => process.exit(1));
+};
+process.once('uncaughtException', (error) => {
+  if (!listening) return refuse(error);
+  console.error(error);
+  process.exit(1);
+});
+server.run().then((address) => {
+  listening = true;
+  process.send({ port: address.port });
+}, refuse);
 const stop = () => server.close().finally(() => process.exit(0));
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

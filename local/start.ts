@@ -5,9 +5,20 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CONFIG_HEADERS, configProblem, cspProblem } from '../contracts/edge-config.ts';
+import {
+  assetPatternProblem,
+  CONFIG_HEADERS,
+  configProblem,
+  cspProblem,
+  DEFAULT_API_PATH_PATTERN,
+  DEFAULT_ASSET_PATH_PATTERNS,
+  DEFAULT_EDGE_CONFIG,
+  pathPatternProblem,
+} from '../contracts/edge-config.ts';
+import { closest } from '../cli/spec.ts';
 import { PROJECT_ROOT } from '../scripts/paths.ts';
 import { cliEnvironment, deployCommandLine } from './deploy.ts';
+import { portTakenMessage, runningStartPid, takenPortProblems, type PortUse } from './start-checks.ts';
 import { startLocalSystem, type LocalSystem } from './system.ts';
 
 const HELP = `npm start -- [options]   the whole shellfront system on loopback
@@ -18,9 +29,22 @@ const HELP = `npm start -- [options]   the whole shellfront system on loopback
   --api-origin <url>    send /api/* to your own API (API_ORIGIN) instead of the sample API
   --s3-port <n>         s3rver, the local S3 (S3_PORT, default 4569)
   --data <dir>          s3rver's data, kept across starts (SHELLFRONT_DATA, default .shellfront)
-  --ttl <seconds>       manifest TTL of the edge handler (SHELLFRONT_TTL, default 2)
-  --csp <policy>        Content-Security-Policy on every response, as the stack's -c csp=… sets it
-                        (SHELLFRONT_CSP; default: the stack's default policy)
+
+The stack's settings that change what the edge answers, named and checked as its context keys
+(-c key=value), so a team can try its own values before deploying them:
+  --csp <policy>                  Content-Security-Policy on every response (SHELLFRONT_CSP;
+                                  default: the stack's default policy)
+  --manifest-ttl-seconds <n>      manifest TTL of the edge handler, 1-3600 (alias --ttl;
+                                  SHELLFRONT_TTL; default 2 here, 60 in the stack)
+  --shell-cdn-seconds <n>         s-maxage of the shell, 0-3600 (SHELLFRONT_SHELL_CDN_SECONDS;
+                                  default ${DEFAULT_EDGE_CONFIG.shellCdnSeconds}; sent, though nothing caches locally)
+  --fetch-timeout-ms <n>          bound on one manifest GET, 100-10000
+                                  (SHELLFRONT_FETCH_TIMEOUT_MS; default ${DEFAULT_EDGE_CONFIG.fetchTimeoutMs})
+  --asset-path-patterns <list>    hashed-asset folders straight to S3, e.g. /static/*,/media/*
+                                  (SHELLFRONT_ASSET_PATH_PATTERNS; default ${DEFAULT_ASSET_PATH_PATTERNS.join(',')});
+                                  the deploy gets the matching --asset-dirs
+  --api-path-pattern <pattern>    the API behavior (SHELLFRONT_API_PATH_PATTERN; default ${DEFAULT_API_PATH_PATTERN})
+
   --quiet               no request log
   --help                this help
 
@@ -39,36 +63,95 @@ function port(name: string, value: string | undefined, fallback: number): number
   return number;
 }
 
-let values;
+const OPTIONS = {
+  dist: { type: 'string' },
+  port: { type: 'string' },
+  'api-port': { type: 'string' },
+  'api-origin': { type: 'string' },
+  's3-port': { type: 'string' },
+  data: { type: 'string' },
+  ttl: { type: 'string' },
+  'manifest-ttl-seconds': { type: 'string' },
+  'shell-cdn-seconds': { type: 'string' },
+  'fetch-timeout-ms': { type: 'string' },
+  'asset-path-patterns': { type: 'string' },
+  'api-path-pattern': { type: 'string' },
+  csp: { type: 'string' },
+  quiet: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+const AFTER_OPTIONS = 'Run `npm start -- --help` for the options (note the -- before them).';
+
+/**
+ * parseArgs, with an unknown flag named with its nearest option, and a negative number after an
+ * option that takes a value (`--shell-cdn-seconds -1`) taken as its value so its own check can say
+ * what is wrong with it (parseArgs would call it "ambiguous").
+ */
+function parseOptions(args: readonly string[]) {
+  const joined: string[] = [];
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index] as string;
+    const name = arg.startsWith('--') ? (arg.slice(2).split('=')[0] as string) : undefined;
+    if (name !== undefined && name !== '' && !(name in OPTIONS)) {
+      const near = closest(name, Object.keys(OPTIONS));
+      fail(`Unknown option '--${name}'.${near ? ` Did you mean --${near}?` : ''}\n${AFTER_OPTIONS}`);
+    }
+    const next = args[index + 1];
+    if (
+      name &&
+      OPTIONS[name as keyof typeof OPTIONS].type === 'string' &&
+      !arg.includes('=') &&
+      next !== undefined &&
+      /^-[\d.]/.test(next)
+    ) {
+      joined.push(`${arg}=${next}`);
+      index++;
+    } else joined.push(arg);
+  }
+  return parseArgs({ args: joined, options: OPTIONS, strict: true }).values;
+}
+let values: ReturnType<typeof parseOptions>;
 try {
-  ({ values } = parseArgs({
-    options: {
-      dist: { type: 'string' },
-      port: { type: 'string' },
-      'api-port': { type: 'string' },
-      'api-origin': { type: 'string' },
-      's3-port': { type: 'string' },
-      data: { type: 'string' },
-      ttl: { type: 'string' },
-      csp: { type: 'string' },
-      quiet: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-  }));
+  values = parseOptions(process.argv.slice(2));
 } catch (error) {
-  fail(
-    `${(error as Error).message.replace(/ To specify an option argument.*$/s, '')}\nRun \`npm start -- --help\` for the options (note the -- before them).`,
-  );
+  // parseArgs' own words for what is left (a missing value, a stray positional), minus its '--' advice.
+  fail(`${(error as Error).message.replace(/ To specify (an option argument|a positional argument).*$/s, '')}\n${AFTER_OPTIONS}`);
 }
 if (values.help) {
   process.stdout.write(HELP);
   process.exit(0);
 }
 
-const ttlText = values.ttl ?? process.env.SHELLFRONT_TTL ?? '2';
-const ttlProblem = configProblem('manifestTtlSeconds', ttlText);
-if (ttlProblem) fail(`--ttl: ${ttlProblem}`);
+if (values.ttl !== undefined && values['manifest-ttl-seconds'] !== undefined && values.ttl !== values['manifest-ttl-seconds']) {
+  fail(`--ttl is another name for --manifest-ttl-seconds: give one of them, got ${values.ttl} and ${values['manifest-ttl-seconds']}`);
+}
+/** A numeric edge setting from its flag, its environment variable or the default, checked like the stack checks it. */
+function setting(name: 'manifestTtlSeconds' | 'shellCdnSeconds' | 'fetchTimeoutMs', flag: string, env: string, fallback: number): number {
+  const given = values[flag as keyof typeof values];
+  const text = (typeof given === 'string' ? given : undefined) ?? process.env[env] ?? String(fallback);
+  const problem = configProblem(name, String(text));
+  if (problem) fail(`--${flag} / ${env}: ${problem}`);
+  return Number(text);
+}
+const manifestTtlSeconds = setting('manifestTtlSeconds', values.ttl !== undefined ? 'ttl' : 'manifest-ttl-seconds', 'SHELLFRONT_TTL', 2);
+const shellCdnSeconds = setting(
+  'shellCdnSeconds',
+  'shell-cdn-seconds',
+  'SHELLFRONT_SHELL_CDN_SECONDS',
+  DEFAULT_EDGE_CONFIG.shellCdnSeconds,
+);
+const fetchTimeoutMs = setting('fetchTimeoutMs', 'fetch-timeout-ms', 'SHELLFRONT_FETCH_TIMEOUT_MS', DEFAULT_EDGE_CONFIG.fetchTimeoutMs);
+const assetPatternsText = values['asset-path-patterns'] ?? process.env.SHELLFRONT_ASSET_PATH_PATTERNS;
+const assetPathPatterns = assetPatternsText === undefined ? undefined : assetPatternsText.split(',').map((item) => item.trim());
+for (const pattern of assetPathPatterns ?? []) {
+  const problem = assetPatternProblem(pattern);
+  if (problem) fail(`--asset-path-patterns / SHELLFRONT_ASSET_PATH_PATTERNS: ${problem}`);
+}
+const apiPathPattern = values['api-path-pattern'] ?? process.env.SHELLFRONT_API_PATH_PATTERN;
+if (apiPathPattern !== undefined) {
+  const problem = pathPatternProblem(apiPathPattern);
+  if (problem) fail(`--api-path-pattern / SHELLFRONT_API_PATH_PATTERN: ${problem}`);
+}
 const apiOrigin = values['api-origin'] ?? process.env.API_ORIGIN;
 if (apiOrigin !== undefined && !/^https?:\/\/[^/?#]+\/?$/.test(apiOrigin)) {
   fail(`--api-origin must be an origin like http://127.0.0.1:3000 (no path), got ${JSON.stringify(apiOrigin)}`);
@@ -86,6 +169,24 @@ const ports = {
   api: port('--api-port / API_PORT', values['api-port'] ?? process.env.API_PORT, 8081),
   s3: port('--s3-port / S3_PORT', values['s3-port'] ?? process.env.S3_PORT, 4569),
 };
+const portUses: PortUse[] = [
+  { port: ports.edge, what: 'the edge', flag: '--port / PORT' },
+  ...(apiOrigin ? [] : [{ port: ports.api, what: 'the sample API', flag: '--api-port / API_PORT' }]),
+  { port: ports.s3, what: 's3rver', flag: '--s3-port / S3_PORT' },
+];
+
+// A second `npm start` on the same data folder would run a second s3rver on the same files.
+const stateFile = resolve(dataDir, 'local.json');
+const otherPid = runningStartPid(stateFile);
+if (otherPid !== undefined) {
+  fail(
+    `another \`npm start\` (pid ${otherPid}) is running with its data in ${show(dataDir)}. ` +
+      'Stop that one (Ctrl-C in its terminal), or give this one its own folder with --data <dir> / SHELLFRONT_DATA.',
+  );
+}
+// Every port checked before anything starts: one message per taken port, nothing half-started.
+const taken = await takenPortProblems(portUses);
+if (taken.length > 0) fail(taken.join('\nnpm start: '));
 
 let system: LocalSystem;
 try {
@@ -97,7 +198,11 @@ try {
     ...(apiOrigin ? { apiOrigin } : {}),
     s3Port: ports.s3,
     ...(csp !== undefined ? { csp } : {}),
-    manifestTtlSeconds: Number(ttlText),
+    manifestTtlSeconds,
+    shellCdnSeconds,
+    fetchTimeoutMs,
+    ...(assetPathPatterns ? { assetPathPatterns } : {}),
+    ...(apiPathPattern !== undefined ? { apiPathPattern } : {}),
     log: (line) => console.log(line),
     ...(values.quiet ? {} : { requestLog: (line: string) => console.log(`  edge │ ${line}`) }),
   });
@@ -109,30 +214,26 @@ try {
 function startFailure(message: string): string {
   const taken = /EADDRINUSE\D*(?:[\d.]+:)?(\d+)|address already in use\D*(?:[\d.]+:)?(\d+)/.exec(message);
   if (!taken) return message;
+  // Taken between the check above and the listen (a race), or an address the check could not see.
   const number = Number(taken[1] ?? taken[2]);
-  const which =
-    number === ports.edge
-      ? ['the edge', '--port / PORT']
-      : number === ports.api
-        ? ['the sample API', '--api-port / API_PORT']
-        : ['s3rver', '--s3-port / S3_PORT'];
-  return (
-    `port ${number} (${which[0]}) is already taken, probably by another \`npm start\`. ` +
-    `Stop that one (Ctrl-C in its terminal), or pick another port with ${which[1]} (0 picks a free one).`
-  );
+  const use = portUses.find((candidate) => candidate.port === number) ?? { port: number, what: 'a port', flag: '--port / PORT' };
+  return portTakenMessage(use);
 }
 
-const { edge, api, s3, bucket, release, config } = system;
+const { edge, api, s3, bucket, release, config, table } = system;
+const patternsOf = (origin: string) =>
+  [...new Set(table.filter((behavior) => behavior.name === origin).map((behavior) => behavior.pathPattern))].join(', ');
 const env = cliEnvironment(s3.endpoint);
 const envLine = Object.entries(env)
   .map(([name, value]) => `${name}=${value}`)
   .join(' ');
 console.log(`
 shellfront is running on loopback:
-  edge     ${edge.url}   ← open this (behaviors: /api/* → API, /assets/* → S3, the rest → the edge handler)
-  api      ${api.url}   ${api.sample ? 'the sample API' : 'your API'} (the separate origin behind /api/*)
+  edge     ${edge.url}   ← open this (behaviors: ${patternsOf('api')} → API, ${patternsOf('assets')} → S3, the rest → the edge handler)
+  api      ${api.url}   ${api.sample ? 'the sample API' : 'your API'} (the separate origin behind ${patternsOf('api')})
   s3       ${s3.endpoint}   s3rver, bucket ${bucket}, data in ${show(dataDir)}
-  handler  ${show(system.handlerBundle)}, manifest TTL ${config.manifestTtlSeconds} s (${CONFIG_HEADERS.manifestTtlSeconds})
+  handler  ${show(system.handlerBundle)}, manifest TTL ${config.manifestTtlSeconds} s, shell s-maxage ${config.shellCdnSeconds} s, manifest GET bound ${config.fetchTimeoutMs} ms (origin headers ${CONFIG_HEADERS.manifestTtlSeconds} …)
+  csp      ${csp === undefined ? "the stack's default policy (--csp to try yours)" : csp}
   release  ${release.id} ${release.deployed ? `(just deployed from ${show(system.dist)})` : `(already live from ${show(system.dist)}, not redeployed)`}
 
 Deploy another build to the local S3; it goes live within ${config.manifestTtlSeconds} s, nothing restarts:
@@ -145,7 +246,6 @@ See which release is live (the one above may have changed since):
 Ctrl-C stops everything.
 `);
 
-const stateFile = resolve(dataDir, 'local.json');
 writeFileSync(
   stateFile,
   // What runs where; not the live release, which changes with every deploy (`shellfront releases` tells).

@@ -5,7 +5,15 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { behaviorTable, configHeaders, DEFAULT_EDGE_CONFIG, securityHeaders, type EdgeConfig } from '../contracts/edge-config.ts';
+import {
+  assetPatternForDir,
+  type Behavior,
+  behaviorTable,
+  configHeaders,
+  DEFAULT_EDGE_CONFIG,
+  type EdgeConfig,
+  securityHeaders,
+} from '../contracts/edge-config.ts';
 import { PROJECT_ROOT } from '../scripts/paths.ts';
 import { startApiServer } from './api-server.ts';
 import { liveManifest, runCli } from './deploy.ts';
@@ -30,8 +38,19 @@ export interface LocalSystemOptions {
   readonly apiOrigin?: string;
   readonly s3Port: number;
   readonly manifestTtlSeconds: number;
-  /** Content-Security-Policy for every response. @default the stack's default (DEFAULT_CSP) */
+  /** The shell's s-maxage, as the stack's shellCdnSeconds. @default DEFAULT_EDGE_CONFIG.shellCdnSeconds */
+  readonly shellCdnSeconds?: number;
+  /** Bound on one manifest GET, as the stack's fetchTimeoutMs. @default DEFAULT_EDGE_CONFIG.fetchTimeoutMs */
+  readonly fetchTimeoutMs?: number;
+  /** Content-Security-Policy for every response, as the stack's csp. @default the stack's default (DEFAULT_CSP) */
   readonly csp?: string;
+  /**
+   * Hashed-asset folder patterns, as the stack's assetPathPatterns; the deploy gets the matching
+   * `--asset-dirs`. @default DEFAULT_ASSET_PATH_PATTERNS (and the CLI detects the build's folders)
+   */
+  readonly assetPathPatterns?: readonly string[];
+  /** The API behavior's pattern, as the stack's apiPathPattern. @default DEFAULT_API_PATH_PATTERN */
+  readonly apiPathPattern?: string;
   /** Progress lines (deploy output, what was built). */
   readonly log?: (line: string) => void;
   /** One line per request through the edge. */
@@ -46,6 +65,8 @@ export interface LocalSystem {
   readonly bucket: string;
   readonly dist: string;
   readonly config: EdgeConfig;
+  /** The behaviors the edge routes by, in CloudFront's order. */
+  readonly table: readonly Behavior[];
   readonly handlerBundle: string;
   /** The live release after start, and whether this start deployed it. */
   readonly release: { readonly id: string; readonly deployed: boolean };
@@ -88,20 +109,43 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       api = { url: sample.url, sample: true };
     }
 
+    // The stack's settings, checked before anything is deployed (behaviorTable() throws on bad patterns).
+    const table = behaviorTable({
+      ...(options.apiPathPattern !== undefined ? { apiPathPattern: options.apiPathPattern } : {}),
+      ...(options.assetPathPatterns ? { assetPathPatterns: options.assetPathPatterns } : {}),
+    });
+    const assetDirs = options.assetPathPatterns?.map((pattern) => `${pattern.slice(1, -2)}/`);
+
     const origin = new S3Origin({ endpoint: s3.endpoint, bucket: LOCAL_BUCKET, region: LOCAL_REGION, credentials: S3RVER_CREDENTIALS });
     // The CLI decides whether the build is already live (then it writes nothing), as it does in CI.
     log(`deploying ${dist} with the shellfront CLI`);
-    const result = await runCli(['deploy', dist, '--bucket', LOCAL_BUCKET, '--message', 'npm start', '--json'], s3.endpoint);
+    const deployArgs = ['deploy', dist, '--bucket', LOCAL_BUCKET, '--message', 'npm start', '--json'];
+    if (assetDirs) deployArgs.push('--asset-dirs', assetDirs.join(','));
+    const result = await runCli(deployArgs, s3.endpoint);
     const deployed = result.json?.unchanged !== true;
     for (const line of result.stderr.trim().split('\n').filter(Boolean)) log(`  │ ${line}`);
     const manifest = await liveManifest(origin);
     if (!manifest) throw new Error('the deploy finished but the local bucket has no manifest.json');
+    const uncovered = uncoveredAssetPrefixes(manifest.release.assetPrefixes, table);
+    if (uncovered.length > 0) {
+      const patterns = uncovered.map(assetPatternForDir).join(',');
+      log(
+        `warning: the release's hashed assets under ${uncovered.join(', ')} have no asset behavior, so they go through the edge ` +
+          `function instead of straight to S3 (in CloudFront too). Start with --asset-path-patterns ${patterns} ` +
+          `and deploy the stack with -c assetPathPatterns=${patterns}.`,
+      );
+    }
 
     const handler = await loadHandler(bundle.path, { endpoint: s3.endpoint, credentials: S3RVER_CREDENTIALS });
-    const config: EdgeConfig = { ...DEFAULT_EDGE_CONFIG, manifestTtlSeconds: options.manifestTtlSeconds };
+    const config: EdgeConfig = {
+      ...DEFAULT_EDGE_CONFIG,
+      manifestTtlSeconds: options.manifestTtlSeconds,
+      ...(options.shellCdnSeconds !== undefined ? { shellCdnSeconds: options.shellCdnSeconds } : {}),
+      ...(options.fetchTimeoutMs !== undefined ? { fetchTimeoutMs: options.fetchTimeoutMs } : {}),
+    };
     const edge = await startLocalEdge({
       port: options.edgePort,
-      table: behaviorTable(),
+      table,
       s3: origin,
       region: LOCAL_REGION,
       apiOrigin: api.url,
@@ -118,6 +162,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       bucket: LOCAL_BUCKET,
       dist,
       config,
+      table,
       handlerBundle: bundle.path,
       release: { id: manifest.release.id, deployed },
       stop: stopAll,
@@ -126,4 +171,10 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     await stopAll();
     throw error;
   }
+}
+
+/** Asset prefixes of a release (`static/`) that no asset behavior of `table` serves. */
+export function uncoveredAssetPrefixes(prefixes: readonly string[], table: readonly Behavior[]): string[] {
+  const patterns = new Set(table.filter((behavior) => behavior.name === 'assets').map((behavior) => behavior.pathPattern));
+  return prefixes.filter((prefix) => !patterns.has(assetPatternForDir(prefix)));
 }

@@ -117,7 +117,15 @@ app.synth();
     const { handler } = (await import(pathToFileURL(join(viteApp, 'node_modules', 'shellfront', 'dist', 'edge', 'index.mjs')).href)) as {
       handler: (event: unknown) => Promise<{ status?: string; body?: string; headers?: Record<string, { value: string }[]> }>;
     };
-    const answer = await handler(localOriginEvent('pkg-test', '/some/client/route', 5));
+    // The handler logs its manifest refresh as a JSON line on stdout (for CloudWatch); keep it out of CI's output.
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: unknown, ...rest: unknown[]) =>
+      typeof chunk === 'string' && chunk.startsWith('{"time":')
+        ? true
+        : write(chunk as string, ...(rest as []))) as typeof process.stdout.write;
+    const answer = await handler(localOriginEvent('pkg-test', '/some/client/route', 5)).finally(() => {
+      process.stdout.write = write;
+    });
     if (
       answer.status !== '200' ||
       answer.headers?.[RELEASE_HEADER]?.[0]?.value !== deployed.release ||

@@ -7,6 +7,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Bucket, PreconditionFailed } from '../../cli/bucket.ts';
+import { EXIT, TransientError } from '../../cli/errors.ts';
 import { body, networkError, noSleep, s3Error } from './helpers.ts';
 
 const client = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
@@ -21,6 +22,26 @@ describe('conditional writes', () => {
   it('retries a 409 ConditionalRequestConflict with backoff, then succeeds', async () => {
     s3.on(PutObjectCommand).rejectsOnce(s3Error('ConditionalRequestConflict', 409)).resolves({});
     await expect(write()).resolves.toBeUndefined();
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(2);
+  });
+
+  it('a 409 on every attempt is contention (exit 7, re-run), not a lost race', async () => {
+    s3.on(PutObjectCommand).rejects(s3Error('ConditionalRequestConflict', 409));
+    const error = await write().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransientError);
+    expect((error as TransientError).exitCode).toBe(EXIT.transient);
+    const puts = s3.commandCalls(PutObjectCommand).length;
+    expect(puts).toBeGreaterThan(1);
+    expect((error as Error).message).toMatch(
+      new RegExp(`409 ConditionalRequestConflict to all ${puts} attempts.*s3://site/manifest\\.json.*re-run`),
+    );
+    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
+  });
+
+  it('a 409, then a 412 because the overlapping writer won: read back, another writer won', async () => {
+    s3.on(PutObjectCommand).rejectsOnce(s3Error('ConditionalRequestConflict', 409)).rejects(s3Error('PreconditionFailed', 412));
+    s3.on(GetObjectCommand, { Key: 'manifest.json' }).resolves({ Body: body('{"schema":1,"release":"other"}'), ETag: '"etag-3"' });
+    await expect(write()).rejects.toBeInstanceOf(PreconditionFailed);
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(2);
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SHELL_DATA_ELEMENT_ID, validateReleaseRecord } from '../../contracts/release.ts';
-import { headEndIndex, MAX_SHELL_BYTES, renderShell, scriptSafeJson, shellSizeProblem } from '../../contracts/shell.ts';
+import { headEndIndex } from '../../contracts/head-end.ts';
+import { MAX_SHELL_BYTES, renderShell, scriptSafeJson, shellSizeProblem } from '../../contracts/shell.ts';
 import { makeRelease } from '../lambda/helpers.ts';
 
 function dataOf(html: string): unknown {
@@ -83,10 +84,62 @@ describe('renderShell', () => {
     }
   });
 
-  it('headEndIndex: the body start when there is no </head>, -1 for an unterminated comment or script', () => {
+  it('inserts at the real end of the head past nasty markup: attributes, odd comments, bogus comments, near-miss end tags', () => {
+    const shells = [
+      '<html><head><meta name="x" content="</head>"><title>t</title></head><body></body></html>',
+      "<html><head><meta content='a > </head>'></head><body>",
+      '<html><head><link rel=x href=a</head><title>t</title></head><body>',
+      '<html><head><!--><title>t</title></head><body>',
+      '<html><head><!---><title>t</title></head><body>',
+      '<html><head><!-- a --!> <title>t</title></head><body>',
+      '<html><head><script>var a="</scripts></head>"</script></head><body>',
+      '<html><head><script>var a="</script"</script></head><body>'.replace('"</script"', '"<\\/script"'),
+      '<html><head><! bogus </head><meta name=a></head><body>',
+      '<html><head><?php </head><meta name=a></head><body>',
+      '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd"><html><head></head><body>',
+      '<html><head><template><p></head><body></p></template></head><body>',
+      '<html><head><noscript><style>p{}</style></noscript><style>/*</head>*/</style></head><body>',
+      '<html><head></>< /head><meta name=a></head><body>'.replace('< /head>', ''),
+      '<html><head><meta a="1"b=\'</head>\'></head><body>',
+      '<html><head><meta a = "</head>" ></head><body>',
+    ];
+    for (const shell of shells) {
+      const html = renderShell(makeRelease({ id: 'r9', shell }));
+      const at = html.indexOf('<meta name="shellfront-release"');
+      expect(html.slice(0, at), shell).toBe(shell.slice(0, shell.lastIndexOf('</head>')));
+      expect(dataOf(html), shell).toMatchObject({ release: 'r9' });
+    }
+  });
+
+  it('headEndIndex: where a browser ends the head when there is no </head>', () => {
     expect(headEndIndex('<head><meta charset="utf-8"><body>')).toBe(28);
-    expect(headEndIndex('<head><!-- never closed </head>')).toBe(-1);
-    expect(headEndIndex('<head><script>"</head>')).toBe(-1);
-    expect(headEndIndex('<head><scripts></head>')).toBe(15);
+    // An element that cannot be in a head starts the body: the head ends before it.
+    expect(headEndIndex('<head><scripts></head>')).toBe(6);
+    expect(headEndIndex('<!doctype html><title>x</title><div id="app"></div>')).toBe(31);
+    // So does the first text that is not whitespace; a head-only document ends at its end.
+    expect(headEndIndex('<!doctype html>\n<html>\n<head>\n<title>x</title>\nHello')).toBe(47);
+    expect(headEndIndex('<!doctype html><head><meta charset="utf-8">\n')).toBe(44);
+    expect(headEndIndex('hello')).toBe(0);
+    // "</body>" and "</html>" close the head too; other end tags in a head are ignored.
+    expect(headEndIndex('<head><meta a=b></p></html>')).toBe(20);
+  });
+
+  it('headEndIndex: before whatever is left unterminated, never inside it', () => {
+    expect(headEndIndex('<head><!-- never closed </head>')).toBe(6);
+    expect(headEndIndex('<head><script>"</head>')).toBe(6);
+    expect(headEndIndex('<head><meta content="</head>')).toBe(6);
+    expect(headEndIndex('<head><title>x</title')).toBe(6);
+  });
+
+  it('keeps a head-less document in standards mode: the data goes after the doctype, never before it', () => {
+    const html = renderShell(makeRelease({ shell: '<!doctype html><div id="app"></div>' }));
+    expect(html.startsWith('<!doctype html><meta name="shellfront-release"')).toBe(true);
+  });
+
+  it('scans a large shell in linear time', () => {
+    const shell = `<html><head>${'<script>var a = "</head>";</script><!-- </head> --><meta content="</head>">'.repeat(10_000)}</head><body></body></html>`;
+    const started = performance.now();
+    expect(headEndIndex(shell)).toBe(shell.lastIndexOf('</head>'));
+    expect(performance.now() - started).toBeLessThan(500);
   });
 });

@@ -103,12 +103,14 @@ it(
 );
 
 describe('account-unique names across regions', () => {
-  /** Every name CloudFormation must find free in the account: CloudFront's and Lambda's. */
+  /** Every name CloudFormation must find free in the account: CloudFront's, Lambda's, CloudWatch dashboards'. */
   const NAMED: Record<string, string> = {
     'AWS::CloudFront::ResponseHeadersPolicy': 'ResponseHeadersPolicyConfig.Name',
     'AWS::CloudFront::OriginAccessControl': 'OriginAccessControlConfig.Name',
     'AWS::CloudFront::CachePolicy': 'CachePolicyConfig.Name',
     'AWS::Lambda::Function': 'FunctionName',
+    // "All dashboards in your account are global, not region-specific" (AWS::CloudWatch::Dashboard).
+    'AWS::CloudWatch::Dashboard': 'DashboardName',
   };
   function names(region: string): string[] {
     const built = buildApp({ region, apiDomain: 'api.example.com' });
@@ -131,7 +133,8 @@ describe('account-unique names across regions', () => {
     () => {
       const east = names('us-east-1');
       const west = names('eu-west-1');
-      expect(east.length).toBeGreaterThanOrEqual(4);
+      expect(east.length).toBeGreaterThanOrEqual(5);
+      expect(east.some((name) => name.startsWith('AWS::CloudWatch::Dashboard '))).toBe(true);
       expect(west.length).toBe(east.length);
       for (const name of east) expect(name).toMatch(/-us-east-1"?$/);
       expect(east.filter((name) => west.includes(name))).toEqual([]);

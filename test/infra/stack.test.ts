@@ -16,7 +16,7 @@ import {
 } from '../../contracts/edge-config.ts';
 import { MANIFEST_KEY } from '../../contracts/release.ts';
 import { EDGE_HANDLER, EDGE_RUNTIME } from '../../contracts/edge-bundle.ts';
-import { EDGE_MEMORY_MB, edgeTimeoutSeconds } from '../../infra/edge-function.ts';
+import { EDGE_MEMORY_MB, edgeTimeoutSeconds, pointerKeyPatterns } from '../../infra/edge-function.ts';
 import { OUTPUT_KEYS } from '../../infra/stack.ts';
 import { asArray, buildStack, distributionConfig, only, policyStatements, STACK_TIMEOUT } from './helpers.ts';
 
@@ -128,11 +128,22 @@ describe('edge function', () => {
     expect(principals.sort()).toEqual(['edgelambda.amazonaws.com', 'lambda.amazonaws.com']);
   });
 
+  it('reads and lists the same pointer keys: one list (pointerKeyPatterns) drives GetObject and the s3:prefix condition', () => {
+    expect(pointerKeyPatterns(MANIFEST_KEY)).toEqual([MANIFEST_KEY]);
+    const statements = policyStatements(template).map((s) => s.statement);
+    const list = statements.find((s) => s.Action === 's3:ListBucket');
+    const get = statements.find((s) => s.Action === 's3:GetObject');
+    const prefixes = list!.Condition.StringLikeIfExists['s3:prefix'] as string[];
+    const objects = asArray(get!.Resource).map((r) => JSON.stringify(r));
+    expect(objects).toHaveLength(prefixes.length);
+    prefixes.forEach((prefix, index) => expect(objects[index]).toContain(`/${prefix}"`));
+  });
+
   it('may read manifest.json, list only its key (so a missing one is a 404, not a 403) and write its own logs, nothing else', () => {
     const statements = policyStatements(template).map((s) => s.statement);
     const list = statements.filter((s) => s.Action === 's3:ListBucket');
     expect(list).toHaveLength(1);
-    expect(list[0]!.Condition).toEqual({ StringEqualsIfExists: { 's3:prefix': [MANIFEST_KEY] } });
+    expect(list[0]!.Condition).toEqual({ StringLikeIfExists: { 's3:prefix': [MANIFEST_KEY] } });
     expect(JSON.stringify(list[0]!.Resource)).not.toContain('/');
     const s3 = statements.filter((s) => s !== list[0] && asArray(s.Action).some((a: string) => a.startsWith('s3:')));
     expect(s3).toHaveLength(1);

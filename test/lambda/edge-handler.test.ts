@@ -136,6 +136,24 @@ describe('Lambda@Edge handler on the documented S3-origin event', () => {
     ]);
   });
 
+  it('keeps serving the last good release when the manifest turns broken; a cold container answers 503 (README failure table)', async () => {
+    const warm = setup();
+    warm.s3.put('manifest.json', makeManifest());
+    expect(asResponse(await warm.handler(s3Event())).status).toBe('200');
+    warm.s3.put('manifest.json', '{"schema": 1, "release": ');
+    warm.clock.advance(120_000);
+    const stale = asResponse(await warm.handler(s3Event()));
+    expect(stale.status).toBe('200');
+    expect(stale.body).toContain('<meta name="shellfront-release" content="r1">');
+
+    const cold = setup();
+    cold.s3.put('manifest.json', '{"schema": 1, "release": ');
+    const response = asResponse(await cold.handler(s3Event()));
+    expect(response.status).toBe('503');
+    expect(response.headers['retry-after']).toBeDefined();
+    expect(response.headers['cache-control']).toEqual([{ key: 'Cache-Control', value: 'no-store' }]);
+  });
+
   it('answers 503 "no release" when the bucket has no manifest', async () => {
     const { handler } = setup();
     const response = asResponse(await handler(s3Event()));

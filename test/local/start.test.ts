@@ -1,6 +1,6 @@
 /** `npm start` as a newcomer meets it: help, wrong flags, a port already taken, a bad --csp. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,7 +42,9 @@ describe('npm start', () => {
   it('an unknown flag says so, with the fix, and no stack trace', async () => {
     const result = await start(['--bogus']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/npm start: Unknown option '--bogus'\nRun `npm start -- --help`/);
+    expect(result.stderr).toMatch(/npm start: Unknown option '--bogus'\.\nRun `npm start -- --help`/);
+    const typo = await start(['--dst', 'build']);
+    expect(typo.stderr).toMatch(/Unknown option '--dst'\. Did you mean --dist\?/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
@@ -50,6 +52,31 @@ describe('npm start', () => {
     const result = await start(['--csp', ' ']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/--csp must be one non-empty line of CSP directives/);
+  });
+
+  it('refuses stack settings the stack would refuse, naming the flag, the value and the fix', async () => {
+    const cdn = await start(['--shell-cdn-seconds', '-1']);
+    expect(cdn.code).toBe(2);
+    expect(cdn.stderr).toContain(
+      '--shell-cdn-seconds / SHELLFRONT_SHELL_CDN_SECONDS: shellCdnSeconds must be a whole number from 0 to 3600, got "-1"',
+    );
+    const assets = await start(['--asset-path-patterns', '/assets/*,/static']);
+    expect(assets.code).toBe(2);
+    expect(assets.stderr).toContain('"/static" is not a folder pattern: write it as "/<folder>/*", e.g. "/static/*"');
+    const both = await start(['--ttl', '5', '--manifest-ttl-seconds', '6']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--ttl is another name for --manifest-ttl-seconds/);
+  });
+
+  it('a second start on the same data folder names the running one and --data, and starts nothing', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'shellfront-start-'));
+    // This test's own process stands for the first `npm start`: alive, and not the new one.
+    writeFileSync(join(data, 'local.json'), JSON.stringify({ pid: process.pid }));
+    const result = await start(['--quiet'], { SHELLFRONT_DATA: data });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`another \`npm start\` (pid ${process.pid}) is running with its data in ${data}`);
+    expect(result.stderr).toMatch(/--data <dir> \/ SHELLFRONT_DATA/);
+    expect(existsSync(join(data, 's3'))).toBe(false);
   });
 
   it('a port already taken names the port and the flag that moves it', async () => {
@@ -62,6 +89,12 @@ describe('npm start', () => {
       expect(result.stderr).toContain(`port ${port} (the edge) is already taken, probably by another \`npm start\``);
       expect(result.stderr).toMatch(/--port \/ PORT \(0 picks a free one\)/);
       expect(result.stderr).not.toMatch(/\n\s+at /);
+      // s3rver's port too (it starts first): named the same way, never the child's EADDRINUSE stack.
+      const s3 = await start(['--quiet'], { S3_PORT: String(port) });
+      expect(s3.code).toBe(2);
+      expect(s3.stderr).toContain(`port ${port} (s3rver) is already taken`);
+      expect(s3.stderr).toMatch(/--s3-port \/ S3_PORT/);
+      expect(s3.stderr).not.toMatch(/EADDRINUSE|\n\s+at /);
     } finally {
       blocker.close();
     }
