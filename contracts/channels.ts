@@ -96,7 +96,9 @@ export function channelForHost(host: string | undefined, previewDomain: string |
   if (host.length > MAX_HOST_LENGTH + 7) return { kind: 'unknown', reason: 'the Host header is too long' };
   const name = normaliseHost(host);
   const domain = normaliseHost(previewDomain);
-  if (name === domain) return { kind: 'unknown', reason: 'the preview domain itself names no channel' };
+  // The preview domain itself is production: locally that is `localhost` (channels at
+  // <name>.localhost); on AWS the stack aliases only `*.<previewDomain>`, so it never arrives.
+  if (name === domain) return production;
   const suffix = `.${domain}`;
   if (!name.endsWith(suffix)) return production;
   const label = name.slice(0, -suffix.length);
@@ -104,6 +106,30 @@ export function channelForHost(host: string | undefined, previewDomain: string |
   const problem = channelNameProblem(label);
   if (problem) return { kind: 'unknown', reason: `"${label.slice(0, 80)}" is not a channel name: ${problem}` };
   return { kind: 'channel', channel: label };
+}
+
+const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/**
+ * Why `domain` cannot be the preview domain (whose one-label sub-domains are channels), or
+ * undefined. Lowercase DNS name, no wildcard, no trailing dot, short enough that a 63-character
+ * channel label still fits DNS's 253 (RFC 1035). `localhost` is allowed (the local edge).
+ */
+export function previewDomainProblem(domain: string): string | undefined {
+  const example = 'e.g. "preview.example.com" (channels are then served at https://pr-7.preview.example.com)';
+  if (domain !== domain.trim() || domain === '') return `must be a domain name, ${example}`;
+  if (domain.startsWith('*.')) return `names the domain, not the wildcard: drop "*." (${example})`;
+  if (domain !== domain.toLowerCase()) return `must be lowercase, got ${JSON.stringify(domain)}`;
+  if (domain.endsWith('.')) return `must not end with ".", got ${JSON.stringify(domain)}`;
+  if (domain.length > MAX_HOST_LENGTH - MAX_CHANNEL_NAME_LENGTH - 1) {
+    return `is ${domain.length} characters; at most ${MAX_HOST_LENGTH - MAX_CHANNEL_NAME_LENGTH - 1} leave room for a 63-character channel name`;
+  }
+  const labels = domain.split('.');
+  if (labels.some((label) => !DNS_LABEL.test(label))) {
+    return `${JSON.stringify(domain)} is not a domain name: dot-separated labels of a-z, 0-9 and "-" (${example})`;
+  }
+  if (labels.length < 2 && domain !== 'localhost') return `${JSON.stringify(domain)} needs at least two labels (${example})`;
+  return undefined;
 }
 
 /** The URL a channel is served at under `previewDomain`. */

@@ -10,6 +10,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { CHANNELS_PREFIX, LEGACY_MANIFEST_KEY } from '../contracts/channels.ts';
 import { EDGE_HANDLER, EDGE_RUNTIME } from '../contracts/edge-bundle.ts';
 import { edgeBundleCode } from './edge-bundle-asset.ts';
 import { acknowledgeWildcardResource } from './nag.ts';
@@ -32,8 +33,6 @@ export interface ShellFunctionProps {
    * literal, or tokens of pseudo parameters only, or a same-stack reference when in us-east-1.
    */
   readonly bucketName: string;
-  /** The only key the function may read. */
-  readonly manifestKey: string;
   /** The handler's bound on one manifest GET; the function's timeout leaves room above it. */
   readonly fetchTimeoutMs: number;
   /** @default - the handler bundle the package ships (dist/edge/index.mjs) */
@@ -103,7 +102,7 @@ export class ShellFunction extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'shellfront shell function: reads the manifest, writes its own logs',
     });
-    const pointers = pointerKeyPatterns(props.manifestKey);
+    const pointers = pointerKeyPatterns();
     role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'ReadManifest',
@@ -111,6 +110,13 @@ export class ShellFunction extends Construct {
         resources: pointers.map((pattern) => `arn:${Aws.PARTITION}:s3:::${props.bucketName}/${pattern}`),
       }),
     );
+    for (const pattern of pointers.filter((key) => key.includes('*'))) {
+      acknowledgeWildcardResource(
+        role,
+        `arn:${Aws.PARTITION}:s3:::${props.bucketName}/${pattern}`,
+        'One pointer object per preview channel, named at deploy time (contracts/channels.ts); the function reads no other key.',
+      );
+    }
     // Without s3:ListBucket, S3 answers a GET of a missing key with 403 instead of 404, so "no
     // release yet" would look like an outage (docs/stack.md cites the page). The s3:prefix
     // condition limits real listings to the pointer keys; the existence check inside a GET carries
@@ -150,13 +156,12 @@ export class ShellFunction extends Construct {
 }
 
 /**
- * The keys the edge function may read and list (IAM patterns, `*` a wildcard): the live pointer(s)
- * only. Both the GetObject resources and the ListBucket `s3:prefix` condition come from this list,
- * so when the edge reads channel pointers, adding them is one line here:
- * `` `${CHANNELS_PREFIX}*` `` (contracts/channels.ts).
+ * The keys the edge function may read and list (IAM patterns, `*` a wildcard): the channel
+ * pointers and the legacy production pointer it falls back to (contracts/channels.ts), nothing
+ * else. Both the GetObject resources and the ListBucket `s3:prefix` condition come from this list.
  */
-export function pointerKeyPatterns(manifestKey: string): readonly string[] {
-  return [manifestKey];
+export function pointerKeyPatterns(): readonly string[] {
+  return [`${CHANNELS_PREFIX}*`, LEGACY_MANIFEST_KEY];
 }
 
 /** The lambda.Runtime named by EDGE_RUNTIME (contracts/edge-config.ts pins it). */

@@ -59,11 +59,6 @@ export interface ShellfrontProps {
    */
   readonly assetPathPatterns?: readonly string[];
   /**
-   * Bucket key of the live-release pointer. The deploy CLI writes `manifest.json`.
-   * @default 'manifest.json'
-   */
-  readonly manifestKey?: string;
-  /**
    * How long an edge container trusts its cached manifest (1-3600).
    * @default 60
    */

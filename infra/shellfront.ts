@@ -110,7 +110,6 @@ export class Shellfront extends Construct {
     this.bucket = this.createBucket(bucketName, logBucket);
     this.edgeFunction = new ShellFunction(this, 'ShellFunction', {
       bucketName: bucketName ?? this.bucket.bucketName,
-      manifestKey: this.settings.edgeConfig.manifestKey,
       fetchTimeoutMs: this.settings.edgeConfig.fetchTimeoutMs,
       ...(props.edgeCode ? { code: props.edgeCode } : {}),
       ...(props.edgeRuntime ? { runtime: props.edgeRuntime } : {}),

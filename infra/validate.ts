@@ -103,7 +103,6 @@ function checkNumber(name: string, value: number, min: number, max: number): num
 
 function resolveEdgeConfig(props: ShellfrontProps): EdgeConfig {
   const config: EdgeConfig = {
-    manifestKey: props.manifestKey ?? DEFAULT_EDGE_CONFIG.manifestKey,
     manifestTtlSeconds: props.manifestTtlSeconds ?? DEFAULT_EDGE_CONFIG.manifestTtlSeconds,
     shellCdnSeconds: props.shellCdnSeconds ?? DEFAULT_EDGE_CONFIG.shellCdnSeconds,
     fetchTimeoutMs: props.fetchTimeoutMs ?? DEFAULT_EDGE_CONFIG.fetchTimeoutMs,

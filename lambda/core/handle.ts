@@ -6,13 +6,33 @@ import type { EdgeConfig } from '../../contracts/edge-config.ts';
 import { encodeKeyPath } from '../../contracts/s3-protocol.ts';
 import { checkPath } from './path.ts';
 import { isReserved, looksLikeFile, route, type Route } from './route.ts';
-import { badRequest, methodNotAllowed, noRelease, notFound, redirect, shellResponse, unavailable, withHeaders } from './responses.ts';
+import {
+  badRequest,
+  methodNotAllowed,
+  noPreview,
+  noRelease,
+  notFound,
+  previewResponse,
+  redirect,
+  shellResponse,
+  unavailable,
+  withHeaders,
+} from './responses.ts';
 import type { PreparedRelease } from './shell.ts';
 import type { CoreResult, ManifestSource, PlainRequest, PlainResponse } from './types.ts';
+
+/** The channel a request was mapped to (contracts/channels.ts channelForHost). */
+export interface ChannelContext {
+  readonly name: string;
+  /** A preview (not production): its responses say so and ask not to be indexed. */
+  readonly preview: boolean;
+}
 
 export interface CoreContext {
   readonly config: EdgeConfig;
   readonly manifest: ManifestSource;
+  /** @default production */
+  readonly channel?: ChannelContext;
 }
 
 function respond(response: PlainResponse): CoreResult {
@@ -20,16 +40,24 @@ function respond(response: PlainResponse): CoreResult {
 }
 
 export async function handleRequest(request: PlainRequest, context: CoreContext): Promise<CoreResult> {
+  const result = await handleChannelRequest(request, context);
+  const channel = context.channel;
+  return channel?.preview && result.kind === 'respond' ? respond(previewResponse(result.response, channel.name)) : result;
+}
+
+async function handleChannelRequest(request: PlainRequest, context: CoreContext): Promise<CoreResult> {
   const method = request.method;
   if (method !== 'GET' && method !== 'HEAD') return respond(methodNotAllowed(method));
   const checked = checkPath(request.path);
   if (!checked.ok) return respond(badRequest(method));
   const { config } = context;
   const path = checked.path;
-  if (isReserved(path, config.manifestKey)) return respond(notFound(method, config.shellCdnSeconds));
+  if (isReserved(path)) return respond(notFound(method, config.shellCdnSeconds));
 
   const lookup = await context.manifest();
   if (lookup.kind === 'missing') {
+    // A preview that was never deployed (or was deleted): its own 404, whatever the path.
+    if (context.channel?.preview) return respond(noPreview(method, context.channel.name, config.shellCdnSeconds));
     // With nothing deployed a file-like path is still a plain 404, not a 503.
     if (looksLikeFile(path)) return respond(notFound(method, config.shellCdnSeconds));
     return respond(noRelease(method, config.manifestTtlSeconds));
@@ -63,7 +91,7 @@ function applyRule(hit: Hit, release: PreparedRelease, method: string, config: E
     case 'rewrite': {
       // The rewritten path is checked like a request path (a placeholder's value cannot escape the release).
       const checked = checkPath(hit.path);
-      if (!checked.ok || isReserved(checked.path, config.manifestKey)) return respond(notFound(method, cdn));
+      if (!checked.ok || isReserved(checked.path)) return respond(notFound(method, cdn));
       const target = route(checked.path, release);
       return answer(target, `/${encodeKeyPath(checked.path.slice(1))}`, release, method, config);
     }

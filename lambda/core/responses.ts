@@ -2,6 +2,7 @@
  * Every response the core generates. Small bodies, explicit caching, never a stack trace.
  * Header names are lowercase; the adapter turns them into Lambda@Edge's shape.
  */
+import { CHANNEL_HEADERS } from '../../contracts/edge-config.ts';
 import { RELEASE_HEADER } from '../../contracts/release.ts';
 import type { PlainResponse } from './types.ts';
 import type { PreparedRelease } from './shell.ts';
@@ -89,6 +90,29 @@ export function unavailable(method: string, retryAfterSeconds: number): PlainRes
     'cache-control': NO_STORE,
     'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))),
   });
+}
+
+/**
+ * 404 for a host that names no live preview: a channel never deployed, deleted, or a name that is
+ * not a channel (`reason`). Kept by CloudFront only `cdnSeconds`, so a first deploy to the channel
+ * shows within TTL + that, like any release switch.
+ */
+export function noPreview(method: string, channel: string | undefined, cdnSeconds: number, reason?: string): PlainResponse {
+  const what = channel === undefined ? 'There is no preview at this address' : `There is no preview named ${escapeHtml(channel)}`;
+  const why = reason === undefined ? ' (it was never deployed, or its channel was deleted)' : ` (${escapeHtml(reason)})`;
+  return page(404, 'No Such Preview', `${what}${why}.`, method, { 'cache-control': `public, max-age=0, s-maxage=${cdnSeconds}` });
+}
+
+/** Headers every response the function generates for a preview carries. */
+export const PREVIEW_HEADERS = { robots: 'x-robots-tag', channel: CHANNEL_HEADERS.servedChannel } as const;
+
+/** A generated response of a preview channel: named, and kept out of search engines. */
+export function previewResponse(response: PlainResponse, channel: string): PlainResponse {
+  return { ...response, headers: { ...response.headers, [PREVIEW_HEADERS.robots]: 'noindex', [PREVIEW_HEADERS.channel]: channel } };
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&"<>]/g, (char) => HTML_ESCAPES[char] as string);
 }
 
 /** 503: the bucket has no manifest yet. */

@@ -3,7 +3,7 @@
  * a rewrite to a file of the release, or 404. CloudFront caches by path, so nothing else
  * (Accept, cookies) may change the answer.
  */
-import { MANIFEST_KEY, RELEASES_PREFIX, releaseFileKey } from '../../contracts/release.ts';
+import { RELEASES_PREFIX, SHELLFRONT_PREFIX, releaseFileKey } from '../../contracts/release.ts';
 import { hasStaticFileExtension } from '../../contracts/static-files.ts';
 import { encodeKeyPath } from '../../contracts/s3-protocol.ts';
 import type { PreparedRelease } from './shell.ts';
@@ -26,12 +26,15 @@ export function looksLikeFile(path: string, extra?: ReadonlySet<string>): boolea
 }
 
 /**
- * Paths that are 404 whatever the release says: the manifest and everything under `releases/`
- * (records and files are only reachable through a rewrite). Decided before the manifest loads.
+ * Paths that are 404 whatever the release says: everything under `releases/` (records and files
+ * are only reachable through a rewrite) and `_shellfront/` (the channel pointers). Decided before
+ * the manifest loads. `/manifest.json` is not among them: the pointers moved under `_shellfront/`,
+ * so a build's own manifest.json (a web app manifest) is an ordinary release file, and the legacy
+ * pointer at the bucket root is never reachable (only asset folders pass through unchanged).
  */
-export function isReserved(path: string, manifestKey: string): boolean {
+export function isReserved(path: string): boolean {
   const relative = path.slice(1);
-  return relative === MANIFEST_KEY || relative === manifestKey || relative.startsWith(RELEASES_PREFIX);
+  return relative.startsWith(RELEASES_PREFIX) || relative.startsWith(SHELLFRONT_PREFIX);
 }
 
 export function route(path: string, release: PreparedRelease): Route {

@@ -1,13 +1,15 @@
 /**
  * The Lambda@Edge origin-request handler: reads the bucket from the origin and the config from
- * its custom headers, keeps one S3 reader and one manifest cache per container per
- * bucket+region(+key), and runs the core. Dependencies (env, fetch, clock, logger) are injected.
+ * its custom headers, maps the viewer's host to a channel (contracts/channels.ts), keeps one S3
+ * reader per bucket+region and one manifest cache per channel (production's never evicted, previews
+ * in a bounded LRU), and runs the core. Dependencies (env, fetch, clock, logger) are injected.
  */
-import { parseEdgeConfig, type EdgeConfig } from '../../contracts/edge-config.ts';
+import { channelForHost, channelReadKeys, PRODUCTION_CHANNEL, previewDomainProblem } from '../../contracts/channels.ts';
+import { CHANNEL_HEADERS, parseEdgeConfig, type EdgeConfig } from '../../contracts/edge-config.ts';
 import { parseManifest } from '../../contracts/release.ts';
 import { handleRequest } from '../core/handle.ts';
-import { ManifestCache } from '../core/manifest-cache.ts';
-import { unavailable } from '../core/responses.ts';
+import { ManifestCache, type ManifestFetcher } from '../core/manifest-cache.ts';
+import { noPreview, previewResponse, unavailable } from '../core/responses.ts';
 import { prepareRelease, type PreparedRelease } from '../core/shell.ts';
 import type { ManifestLookup } from '../core/types.ts';
 import type { HttpGet } from '../http-get.ts';
@@ -30,11 +32,38 @@ export type EdgeHandler = (event: CloudFrontRequestEvent) => Promise<CloudFrontR
 /** Retry-After for errors that are not about the manifest (misconfiguration, unexpected error). */
 const ERROR_RETRY_SECONDS = 5;
 
+/** Preview channels a container keeps a manifest cache for; the least recently used goes first. */
+export const MAX_PREVIEW_CACHES = 200;
+
+/** One channel's manifest cache: its pointer read with the legacy fallback (production only). */
+function pointerFetcher(reader: S3ObjectReader, keys: readonly string[]): ManifestFetcher {
+  const fetchers = keys.map((key) => reader.manifestFetcher(key));
+  // The key whose ETag the cache holds: a conditional GET goes to that key only.
+  let served = 0;
+  return async ({ etag, timeoutMs }) => {
+    for (let index = 0; index < fetchers.length; index++) {
+      const result = await (fetchers[index] as ManifestFetcher)({ etag: index === served ? etag : undefined, timeoutMs });
+      if (result.kind === 'missing') continue;
+      served = index;
+      return result;
+    }
+    return { kind: 'missing' };
+  };
+}
+
+interface ChannelSettings {
+  readonly config: EdgeConfig;
+  readonly previewDomain: string | undefined;
+}
+
 export function createEdgeHandler(deps: EdgeDependencies): EdgeHandler {
   const readers = new Map<string, S3ObjectReader>();
-  const caches = new Map<string, ManifestCache<PreparedRelease>>();
+  /** Production's cache per bucket: never evicted by previews. */
+  const production = new Map<string, ManifestCache<PreparedRelease>>();
+  /** Preview caches, least recently used first (a Map keeps insertion order). */
+  const previews = new Map<string, ManifestCache<PreparedRelease>>();
   const reported = new Set<string>();
-  let lastConfig: { key: string; config: EdgeConfig } | undefined;
+  let lastSettings: { key: string; settings: ChannelSettings } | undefined;
 
   /** Logs an error once per container per distinct message (no log line per request). */
   const reportOnce = (msg: string, fields: Record<string, unknown>): void => {
@@ -44,36 +73,60 @@ export function createEdgeHandler(deps: EdgeDependencies): EdgeHandler {
     deps.log({ level: 'error', msg, ...fields });
   };
 
-  const configOf = (origin: OriginInfo): EdgeConfig => {
+  const settingsOf = (origin: OriginInfo): ChannelSettings => {
     const parsed = parseEdgeConfig(origin.header);
-    const key = JSON.stringify(parsed.config);
-    if (lastConfig?.key === key) return lastConfig.config;
+    const domain = origin.header(CHANNEL_HEADERS.previewDomain) || undefined;
+    const key = `${JSON.stringify(parsed.config)}\u0000${domain ?? ''}`;
+    if (lastSettings?.key === key) return lastSettings.settings;
     for (const problem of parsed.problems) reportOnce('config-invalid', { problem });
-    lastConfig = { key, config: parsed.config };
-    return parsed.config;
+    const domainProblem = domain === undefined ? undefined : previewDomainProblem(domain);
+    if (domainProblem) {
+      reportOnce('config-invalid', { problem: `${CHANNEL_HEADERS.previewDomain}: ${domainProblem}; previews are off` });
+    }
+    const settings = { config: parsed.config, previewDomain: domainProblem ? undefined : domain };
+    lastSettings = { key, settings };
+    return settings;
   };
 
-  const cacheOf = (origin: OriginInfo, config: EdgeConfig): ManifestCache<PreparedRelease> => {
+  const readerOf = (origin: OriginInfo): { key: string; reader: S3ObjectReader } => {
     const endpoint = deps.env.AWS_ENDPOINT_URL_S3 || undefined;
-    const readerKey = `${origin.bucket}\u0000${origin.region}`;
-    let reader = readers.get(readerKey);
+    const key = `${origin.bucket}\u0000${origin.region}`;
+    let reader = readers.get(key);
     if (!reader) {
       const location = { bucket: origin.bucket, region: origin.region, ...(endpoint ? { endpoint } : {}) };
       reader = new S3ObjectReader(location, credentialsFromEnv(deps.env), deps.httpGet, deps.now);
-      readers.set(readerKey, reader);
+      readers.set(key, reader);
     }
-    const cacheKey = `${readerKey}\u0000${config.manifestKey}`;
+    return { key, reader };
+  };
+
+  const cacheOf = (origin: OriginInfo, channel: string): ManifestCache<PreparedRelease> => {
+    const { key: readerKey, reader } = readerOf(origin);
+    const isProduction = channel === PRODUCTION_CHANNEL;
+    const caches = isProduction ? production : previews;
+    const cacheKey = isProduction ? readerKey : `${readerKey}\u0000${channel}`;
     let cache = caches.get(cacheKey);
-    if (!cache) {
-      cache = new ManifestCache({
-        fetch: reader.manifestFetcher(config.manifestKey),
-        accept: (text) => prepareRelease(parseManifest(text)),
-        idOf: (release) => release.id,
-        now: deps.now,
-        log: deps.log,
-        labels: { bucket: origin.bucket, key: config.manifestKey },
-      });
-      caches.set(cacheKey, cache);
+    if (cache) {
+      if (!isProduction) {
+        // Most recently used goes last.
+        previews.delete(cacheKey);
+        previews.set(cacheKey, cache);
+      }
+      return cache;
+    }
+    const keys = channelReadKeys(channel);
+    cache = new ManifestCache({
+      fetch: pointerFetcher(reader, keys),
+      accept: (text) => prepareRelease(parseManifest(text)),
+      idOf: (release) => release.id,
+      now: deps.now,
+      log: deps.log,
+      labels: { bucket: origin.bucket, key: keys[0] as string, channel },
+    });
+    caches.set(cacheKey, cache);
+    if (!isProduction && previews.size > MAX_PREVIEW_CACHES) {
+      const oldest = previews.keys().next().value as string;
+      previews.delete(oldest);
     }
     return cache;
   };
@@ -92,14 +145,22 @@ export function createEdgeHandler(deps: EdgeDependencies): EdgeHandler {
         });
         return toCloudFrontResponse(unavailable(request.method, ERROR_RETRY_SECONDS));
       }
-      const config = configOf(origin);
-      const cache = cacheOf(origin, config);
+      const { config, previewDomain } = settingsOf(origin);
+      const host = previewDomain === undefined ? undefined : request.headers[CHANNEL_HEADERS.viewerHost]?.[0]?.value;
+      const mapped = channelForHost(host, previewDomain);
+      if (mapped.kind === 'unknown') {
+        const response = noPreview(request.method, undefined, config.shellCdnSeconds, mapped.reason);
+        return toCloudFrontResponse(previewResponse(response, 'none'));
+      }
+      const channel = mapped.channel;
+      const cache = cacheOf(origin, channel);
       const settings = { ttlMs: config.manifestTtlSeconds * 1000, timeoutMs: config.fetchTimeoutMs };
       const manifest = async (): Promise<ManifestLookup> => {
         const lookup = await cache.get(settings);
         return lookup.kind === 'ready' ? { kind: 'ready', release: lookup.value } : lookup;
       };
-      const result = await handleRequest(toPlainRequest(request), { config, manifest });
+      const context = { config, manifest, channel: { name: channel, preview: channel !== PRODUCTION_CHANNEL } };
+      const result = await handleRequest(toPlainRequest(request), context);
       return toCloudFrontResult(request, result);
     } catch (error) {
       deps.log({ level: 'error', msg: 'handler-error', uri: request.uri.slice(0, 200), error: errorFields(error) });

@@ -60,8 +60,8 @@ describe('host → channel', () => {
     expect(channel('pr-7.preview.example.com:443')).toEqual({ kind: 'channel', channel: 'pr-7' });
     expect(channel('pr-7.localhost:63080', 'localhost')).toEqual({ kind: 'channel', channel: 'pr-7' });
   });
-  it('serves production on the site domain, the distribution domain and a missing Host', () => {
-    for (const host of ['www.example.com', 'd111.cloudfront.net', undefined, '', 'production.preview.example.com']) {
+  it('serves production on the site domain, the distribution domain, the preview domain itself and a missing Host', () => {
+    for (const host of ['www.example.com', 'd111.cloudfront.net', undefined, '', 'production.preview.example.com', 'preview.example.com']) {
       expect(channel(host)).toEqual({ kind: 'channel', channel: 'production' });
     }
   });
@@ -69,7 +69,6 @@ describe('host → channel', () => {
     '..preview.example.com',
     'a.b.preview.example.com',
     '.preview.example.com',
-    'preview.example.com',
     'xn--bcher-kva.preview.example.com',
     `${'x'.repeat(64)}.preview.example.com`,
     `${'x'.repeat(300)}.preview.example.com`,

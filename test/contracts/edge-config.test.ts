@@ -15,10 +15,10 @@ import {
 
 describe('edge config headers', () => {
   it('round-trips: what configHeaders sends is what parseEdgeConfig reads', () => {
-    const sent = configHeaders({ manifestTtlSeconds: 5, shellCdnSeconds: 0, manifestKey: 'site/manifest.json' });
+    const sent = configHeaders({ manifestTtlSeconds: 5, shellCdnSeconds: 0 });
     const { config, problems } = parseEdgeConfig((name) => sent[name]);
     expect(problems).toEqual([]);
-    expect(config).toEqual({ ...DEFAULT_EDGE_CONFIG, manifestTtlSeconds: 5, shellCdnSeconds: 0, manifestKey: 'site/manifest.json' });
+    expect(config).toEqual({ ...DEFAULT_EDGE_CONFIG, manifestTtlSeconds: 5, shellCdnSeconds: 0 });
     expect(Object.keys(sent).sort()).toEqual(Object.values(CONFIG_HEADERS).sort());
   });
 
@@ -27,13 +27,9 @@ describe('edge config headers', () => {
   });
 
   it('falls back to the default and reports an invalid value', () => {
-    const { config, problems } = parseEdgeConfig((name) =>
-      name === CONFIG_HEADERS.manifestTtlSeconds ? '0' : name === CONFIG_HEADERS.manifestKey ? '../secret' : undefined,
-    );
+    const { config, problems } = parseEdgeConfig((name) => (name === CONFIG_HEADERS.manifestTtlSeconds ? '0' : undefined));
     expect(config.manifestTtlSeconds).toBe(60);
-    expect(config.manifestKey).toBe('manifest.json');
     expect(problems).toEqual([
-      expect.stringMatching(/^x-shellfront-manifest-key: manifestKey must be an S3 key.*"\.\.\/secret".*default manifest.json$/),
       expect.stringMatching(/^x-shellfront-manifest-ttl: manifestTtlSeconds must be a whole number from 1 to 3600, got "0"/),
     ]);
   });
@@ -45,9 +41,6 @@ describe('edge config headers', () => {
     ['manifestTtlSeconds', 'ten'],
     ['fetchTimeoutMs', 50],
     ['shellCdnSeconds', 9999],
-    ['manifestKey', 'a//b'],
-    ['manifestKey', '/abs'],
-    ['manifestKey', ''],
   ] as const)('configProblem(%s, %j) explains the range', (name, value) => {
     expect(configProblem(name, value)).toMatch(new RegExp(name));
   });
@@ -56,7 +49,6 @@ describe('edge config headers', () => {
     ['manifestTtlSeconds', '1'],
     ['manifestTtlSeconds', 3600],
     ['shellCdnSeconds', 0],
-    ['manifestKey', 'manifest.json'],
   ] as const)('configProblem(%s, %j) accepts a valid value', (name, value) => {
     expect(configProblem(name, value)).toBeUndefined();
   });

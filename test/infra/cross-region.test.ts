@@ -6,6 +6,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CHANNELS_PREFIX } from '../../contracts/channels.ts';
 import { MANIFEST_KEY } from '../../contracts/release.ts';
 import { EDGE_RUNTIME } from '../../contracts/edge-bundle.ts';
 import type { ShellfrontStack } from '../../infra/stack.ts';
@@ -45,7 +46,7 @@ describe('stack in eu-west-1', () => {
     });
   });
 
-  it("lets the us-east-1 role read that bucket's manifest.json by name, not by a cross-region reference", () => {
+  it("lets the us-east-1 role read that bucket's pointers by name, not by a cross-region reference", () => {
     const s3 = policyStatements(edge)
       .map((s) => s.statement)
       .filter((s) => asArray(s.Action).some((a: string) => a === 's3:GetObject'));
@@ -53,9 +54,10 @@ describe('stack in eu-west-1', () => {
     const name = Object.values(
       main.findResources('AWS::S3::Bucket', { Properties: { VersioningConfiguration: { Status: 'Enabled' } } }),
     )[0]!.Properties.BucketName['Fn::Join'][1];
-    expect(s3[0]!.Resource).toEqual({
-      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:s3:::${name[0]}`, { Ref: 'AWS::AccountId' }, `-eu-west-1/${MANIFEST_KEY}`]],
+    const arn = (key: string) => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:s3:::${name[0]}`, { Ref: 'AWS::AccountId' }, `-eu-west-1/${key}`]],
     });
+    expect(s3[0]!.Resource).toEqual([arn(`${CHANNELS_PREFIX}*`), arn(MANIFEST_KEY)]);
     expect(JSON.stringify(edge.toJSON())).not.toMatch(/Fn::ImportValue|SiteBucket/);
   });
 
@@ -97,7 +99,8 @@ it(
     const s3 = policyStatements(edge)
       .map((s) => s.statement)
       .find((s) => s.Action === 's3:GetObject');
-    expect(s3?.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::acme-storefront-site/manifest.json']] });
+    const arn = (key: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:s3:::acme-storefront-site/${key}`]] });
+    expect(s3?.Resource).toEqual([arn(`${CHANNELS_PREFIX}*`), arn(MANIFEST_KEY)]);
   },
   STACK_TIMEOUT,
 );

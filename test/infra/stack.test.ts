@@ -14,6 +14,7 @@ import {
   DEFAULT_EDGE_CONFIG,
   securityHeaders,
 } from '../../contracts/edge-config.ts';
+import { CHANNELS_PREFIX } from '../../contracts/channels.ts';
 import { MANIFEST_KEY } from '../../contracts/release.ts';
 import { EDGE_HANDLER, EDGE_RUNTIME } from '../../contracts/edge-bundle.ts';
 import { EDGE_MEMORY_MB, edgeTimeoutSeconds, pointerKeyPatterns } from '../../infra/edge-function.ts';
@@ -110,7 +111,7 @@ describe('edge function', () => {
     expect(files).toEqual(['index.mjs']);
     const code = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
     expect(code).toMatch(/export\s*\{[^}]*\bas handler\b|export\s*\{[^}]*\bhandler\b/);
-    expect(code).toContain(CONFIG_HEADERS.manifestKey);
+    expect(code).toContain(CONFIG_HEADERS.manifestTtlSeconds);
   });
 
   it('publishes a version that the distribution runs on origin-request of the default behavior only', () => {
@@ -129,7 +130,7 @@ describe('edge function', () => {
   });
 
   it('reads and lists the same pointer keys: one list (pointerKeyPatterns) drives GetObject and the s3:prefix condition', () => {
-    expect(pointerKeyPatterns(MANIFEST_KEY)).toEqual([MANIFEST_KEY]);
+    expect(pointerKeyPatterns()).toEqual(['_shellfront/channels/*', 'manifest.json']);
     const statements = policyStatements(template).map((s) => s.statement);
     const list = statements.find((s) => s.Action === 's3:ListBucket');
     const get = statements.find((s) => s.Action === 's3:GetObject');
@@ -139,17 +140,18 @@ describe('edge function', () => {
     prefixes.forEach((prefix, index) => expect(objects[index]).toContain(`/${prefix}"`));
   });
 
-  it('may read manifest.json, list only its key (so a missing one is a 404, not a 403) and write its own logs, nothing else', () => {
+  it('may read the channel pointers and the legacy manifest.json, list only those keys (so a missing one is a 404, not a 403) and write its own logs, nothing else', () => {
     const statements = policyStatements(template).map((s) => s.statement);
     const list = statements.filter((s) => s.Action === 's3:ListBucket');
     expect(list).toHaveLength(1);
-    expect(list[0]!.Condition).toEqual({ StringLikeIfExists: { 's3:prefix': [MANIFEST_KEY] } });
+    expect(list[0]!.Condition).toEqual({ StringLikeIfExists: { 's3:prefix': [`${CHANNELS_PREFIX}*`, MANIFEST_KEY] } });
     expect(JSON.stringify(list[0]!.Resource)).not.toContain('/');
     const s3 = statements.filter((s) => s !== list[0] && asArray(s.Action).some((a: string) => a.startsWith('s3:')));
     expect(s3).toHaveLength(1);
     expect(s3[0]!.Action).toBe('s3:GetObject');
     const resource = JSON.stringify(s3[0]!.Resource);
     expect(resource).toContain(`/${MANIFEST_KEY}"`);
+    expect(resource).toContain(`/${CHANNELS_PREFIX}*"`);
     const siteBucket = Object.keys(
       template.findResources('AWS::S3::Bucket', { Properties: { VersioningConfiguration: { Status: 'Enabled' } } }),
     )[0];

@@ -51,7 +51,6 @@ describe('resolveProps', () => {
   it('applies the documented defaults', () => {
     const resolved = resolveProps({});
     expect(resolved.edgeConfig).toEqual({
-      manifestKey: 'manifest.json',
       manifestTtlSeconds: 60,
       shellCdnSeconds: 10,
       fetchTimeoutMs: 3000,
@@ -105,7 +104,6 @@ describe('resolveProps', () => {
     );
     expect(problem({ shellCdnSeconds: 3601 })).toMatch(/shellCdnSeconds .* got 3601/);
     expect(problem({ fetchTimeoutMs: 1.5 })).toMatch(/fetchTimeoutMs/);
-    expect(problem({ manifestKey: '../manifest.json' })).toMatch(/manifestKey must be an S3 key/);
     expect(problem({ noncurrentVersionDays: 0 })).toMatch(/noncurrentVersionDays must be a whole number from 1/);
   });
 

@@ -94,18 +94,19 @@ describe('routing', () => {
     expect(head.kind === 'respond' && head.response.body).toBe('');
   });
 
-  it('answers 404 for the manifest and release records without reading the manifest', async () => {
+  it('answers 404 for release records without reading the manifest', async () => {
     const ctx = context();
-    expect(await status('/manifest.json', ctx)).toBe(404);
     expect(await status('/releases/r1.json', ctx)).toBe(404);
     expect(await status('/releases/r1/favicon.svg', ctx)).toBe(404);
     expect(await status('/releases/', ctx)).toBe(404);
     expect(ctx.calls).toBe(0);
   });
 
-  it('answers 404 for a configured manifest key even under an asset prefix', async () => {
-    const ctx = context(undefined, { ...DEFAULT_EDGE_CONFIG, manifestKey: 'assets/live.json' });
-    expect(await status('/assets/live.json', ctx)).toBe(404);
+  it('answers 404 under _shellfront/ (the channel pointers) before loading the manifest', async () => {
+    const ctx = context();
+    expect(await status('/_shellfront/channels/production.json', ctx)).toBe(404);
+    expect(await status('/_shellfront/', ctx)).toBe(404);
+    expect(ctx.calls).toBe(0);
   });
 
   it.each(['/../x', '/%2e%2e/manifest.json', '/a%00', '/a%zz', `/${'a'.repeat(3000)}`])('answers 400 for %s', async (path) => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { channelPointerKey } from '../../contracts/channels.ts';
 import { CONFIG_HEADERS } from '../../contracts/edge-config.ts';
 import { displayName, toCloudFrontResponse } from '../../lambda/edge/adapter.ts';
 import { createEdgeHandler } from '../../lambda/edge/handler.ts';
@@ -7,6 +8,7 @@ import { DISALLOWED_HEADERS, headerAllowed, READ_ONLY_ORIGIN_REQUEST_HEADERS } f
 import type { CloudFrontRequest, CloudFrontResultResponse } from '../../lambda/edge/types.ts';
 import { capturingLogger, customEvent, fakeS3, makeManifest, manualClock, s3Event } from './helpers.ts';
 
+const PRODUCTION_POINTER = channelPointerKey('production');
 const ENV = { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' };
 
 function setup(env: Record<string, string | undefined> = ENV) {
@@ -30,7 +32,7 @@ function asRequest(result: unknown): CloudFrontRequest {
 describe('Lambda@Edge handler on the documented S3-origin event', () => {
   it('serves the shell as a generated response in Lambda@Edge shape', async () => {
     const { s3, handler } = setup();
-    s3.put('manifest.json', makeManifest());
+    s3.put(PRODUCTION_POINTER, makeManifest());
     const response = asResponse(await handler(s3Event({ uri: '/pipelines/42' })));
     expect(response.status).toBe('200');
     expect(response.statusDescription).toBe('OK');
@@ -49,22 +51,22 @@ describe('Lambda@Edge handler on the documented S3-origin event', () => {
 
   it('reads the bucket and region from the origin domain and GETs the manifest there', async () => {
     const { s3, handler } = setup();
-    s3.put('manifest.json', makeManifest());
+    s3.put(PRODUCTION_POINTER, makeManifest());
     await handler(s3Event());
-    expect(s3.calls[0]!.url).toBe('https://shellfront-site.s3.eu-west-1.amazonaws.com/manifest.json');
+    expect(s3.calls[0]!.url).toBe('https://shellfront-site.s3.eu-west-1.amazonaws.com/_shellfront/channels/production.json');
     expect(s3.calls[0]!.headers.get('authorization')).toContain('/eu-west-1/s3/aws4_request');
   });
 
   it('honours AWS_ENDPOINT_URL_S3 with path-style addressing', async () => {
     const { s3, handler } = setup({ ...ENV, AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:4569' });
-    s3.put('manifest.json', makeManifest());
+    s3.put(PRODUCTION_POINTER, makeManifest());
     await handler(s3Event());
-    expect(s3.calls[0]!.url).toBe('http://127.0.0.1:4569/shellfront-site/manifest.json');
+    expect(s3.calls[0]!.url).toBe('http://127.0.0.1:4569/shellfront-site/_shellfront/channels/production.json');
   });
 
   it('rewrites a release file, dropping the query string (S3 would honour response-* overrides on a signed request) and keeping the rest', async () => {
     const { s3, handler } = setup();
-    s3.put('manifest.json', makeManifest());
+    s3.put(PRODUCTION_POINTER, makeManifest());
     const event = s3Event({ uri: '/favicon.svg', querystring: 'response-content-type=text%2Fhtml' });
     const request = asRequest(await handler(event));
     expect(request.uri).toBe('/releases/r1/favicon.svg');
@@ -74,14 +76,14 @@ describe('Lambda@Edge handler on the documented S3-origin event', () => {
 
   it('passes an asset through unchanged', async () => {
     const { s3, handler } = setup();
-    s3.put('manifest.json', makeManifest());
+    s3.put(PRODUCTION_POINTER, makeManifest());
     const request = asRequest(await handler(s3Event({ uri: '/assets/index-old999.js' })));
     expect(request.uri).toBe('/assets/index-old999.js');
   });
 
   it('answers 404 / 400 / 405 as generated responses', async () => {
     const { s3, handler } = setup();
-    s3.put('manifest.json', makeManifest());
+    s3.put(PRODUCTION_POINTER, makeManifest());
     expect(asResponse(await handler(s3Event({ uri: '/nope.js' }))).status).toBe('404');
     expect(asResponse(await handler(s3Event({ uri: '/manifest.json' }))).status).toBe('404');
     expect(asResponse(await handler(s3Event({ uri: '/%2e%2e/manifest.json' }))).status).toBe('400');
@@ -90,11 +92,11 @@ describe('Lambda@Edge handler on the documented S3-origin event', () => {
     expect(post.headers.allow).toEqual([{ key: 'Allow', value: 'GET, HEAD' }]);
   });
 
-  it('takes the manifest key, TTL and shell CDN seconds from the origin custom headers', async () => {
+  it('takes the TTL and shell CDN seconds from the origin custom headers; a stale manifest-key header is ignored', async () => {
     const { s3, clock, handler } = setup();
-    s3.put('live/pointer.json', makeManifest());
+    s3.put(PRODUCTION_POINTER, makeManifest());
     const config = {
-      [CONFIG_HEADERS.manifestKey]: 'live/pointer.json',
+      'x-shellfront-manifest-key': 'live/pointer.json',
       [CONFIG_HEADERS.manifestTtlSeconds]: '5',
       [CONFIG_HEADERS.shellCdnSeconds]: '0',
     };
@@ -102,12 +104,12 @@ describe('Lambda@Edge handler on the documented S3-origin event', () => {
     expect(response.headers['cache-control']![0]!.value).toBe('public, max-age=0, must-revalidate, s-maxage=0');
     clock.advance(5000);
     await handler(s3Event({ config }));
-    expect(s3.calls.map((call) => new URL(call.url).pathname)).toEqual(['/live/pointer.json', '/live/pointer.json']);
+    expect(s3.calls.map((call) => new URL(call.url).pathname)).toEqual([`/${PRODUCTION_POINTER}`, `/${PRODUCTION_POINTER}`]);
   });
 
   it('uses defaults for invalid config headers and logs the problem once per container', async () => {
     const { s3, logger, handler } = setup();
-    s3.put('manifest.json', makeManifest());
+    s3.put(PRODUCTION_POINTER, makeManifest());
     const config = { [CONFIG_HEADERS.manifestTtlSeconds]: 'soon' };
     for (let i = 0; i < 3; i++) expect(asResponse(await handler(s3Event({ config }))).status).toBe('200');
     const problems = logger.lines.filter((line) => line.msg === 'config-invalid');
@@ -116,7 +118,7 @@ describe('Lambda@Edge handler on the documented S3-origin event', () => {
 
   it('makes exactly one S3 GET for 1,000 concurrent invocations on a cold container', async () => {
     const { s3, logger, handler } = setup();
-    s3.put('manifest.json', makeManifest());
+    s3.put(PRODUCTION_POINTER, makeManifest());
     const results = await Promise.all(Array.from({ length: 1000 }, (_, i) => handler(s3Event({ uri: `/route/${i}` }))));
     expect(results.every((result) => asResponse(result).status === '200')).toBe(true);
     expect(s3.calls).toHaveLength(1);
@@ -138,16 +140,16 @@ describe('Lambda@Edge handler on the documented S3-origin event', () => {
 
   it('keeps serving the last good release when the manifest turns broken; a cold container answers 503 (README failure table)', async () => {
     const warm = setup();
-    warm.s3.put('manifest.json', makeManifest());
+    warm.s3.put(PRODUCTION_POINTER, makeManifest());
     expect(asResponse(await warm.handler(s3Event())).status).toBe('200');
-    warm.s3.put('manifest.json', '{"schema": 1, "release": ');
+    warm.s3.put(PRODUCTION_POINTER, '{"schema": 1, "release": ');
     warm.clock.advance(120_000);
     const stale = asResponse(await warm.handler(s3Event()));
     expect(stale.status).toBe('200');
     expect(stale.body).toContain('<meta name="shellfront-release" content="r1">');
 
     const cold = setup();
-    cold.s3.put('manifest.json', '{"schema": 1, "release": ');
+    cold.s3.put(PRODUCTION_POINTER, '{"schema": 1, "release": ');
     const response = asResponse(await cold.handler(s3Event()));
     expect(response.status).toBe('503');
     expect(response.headers['retry-after']).toBeDefined();
@@ -163,7 +165,7 @@ describe('Lambda@Edge handler on the documented S3-origin event', () => {
 
   it('answers HEAD without a body', async () => {
     const { s3, handler } = setup();
-    s3.put('manifest.json', makeManifest());
+    s3.put(PRODUCTION_POINTER, makeManifest());
     const response = asResponse(await handler(s3Event({ method: 'HEAD' })));
     expect(response.status).toBe('200');
     expect(response.body).toBe('');
@@ -180,10 +182,10 @@ describe('Lambda@Edge handler on the documented custom-origin event', () => {
 
   it('works when the custom origin is an S3 REST endpoint', async () => {
     const { s3, handler } = setup();
-    s3.put('manifest.json', makeManifest());
+    s3.put(PRODUCTION_POINTER, makeManifest());
     const response = asResponse(await handler(customEvent({ domainName: 'site-bucket.s3.ap-southeast-2.amazonaws.com' })));
     expect(response.status).toBe('200');
-    expect(s3.calls[0]!.url).toBe('https://site-bucket.s3.ap-southeast-2.amazonaws.com/manifest.json');
+    expect(s3.calls[0]!.url).toBe('https://site-bucket.s3.ap-southeast-2.amazonaws.com/_shellfront/channels/production.json');
   });
 });
 
