@@ -29,6 +29,11 @@ export interface ViewerRequest {
   readonly url: string;
   readonly clientIp: string;
   readonly requestId: string;
+  /**
+   * Viewer headers CloudFront forwards to the origin: the cache policy's key headers, as the
+   * viewer-request function left them (e.g. CHANNEL_HEADERS.viewerHost). @default none
+   */
+  readonly forwardedHeaders?: Readonly<Record<string, string>>;
 }
 
 export interface S3OriginOptions {
@@ -62,8 +67,8 @@ export function splitTarget(url: string): { uri: string; querystring: string } {
 }
 
 /**
- * The origin-request event for a viewer request on the default behavior. As with a cache
- * policy that forwards no viewer headers, the origin sees only what CloudFront itself adds.
+ * The origin-request event for a viewer request on the default behavior. The origin sees what
+ * CloudFront itself adds, and only the viewer headers the cache policy forwards.
  */
 export function originRequestEvent(viewer: ViewerRequest, origin: S3OriginOptions): OriginRequestEvent {
   const domainName = s3OriginDomain(origin.bucket, origin.region);
@@ -87,6 +92,7 @@ export function originRequestEvent(viewer: ViewerRequest, origin: S3OriginOption
             uri,
             querystring,
             headers: toCfHeaders({
+              ...viewer.forwardedHeaders,
               Host: domainName,
               'User-Agent': 'Amazon CloudFront',
               Via: '1.1 shellfront-local (CloudFront)',

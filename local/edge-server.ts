@@ -1,22 +1,45 @@
 /**
  * The local edge: what CloudFront does in front of the bucket and the API, on one HTTP port.
  * The behavior table comes from contracts/edge-config.ts (the stack's one definition):
- *   api      ⇒ proxied untouched to the API origin
- *   assets   ⇒ GET from S3, answered with S3's status, metadata and body
- *   default  ⇒ an origin-request event for the handler bundle; a returned request is fetched
- *              from S3 at its (rewritten) URI, a returned response is sent as is
- * and the response headers policy on every response. No caching layer (see docs/local.md).
+ *   api      ⇒ proxied untouched to the API origin, never cached (CachingDisabled)
+ *   assets   ⇒ from the cache, else GET from S3, answered with S3's status, metadata and body
+ *   default  ⇒ with previews on, the stack's viewer-request CloudFront Function first
+ *              (local/viewer-function.ts); then the cache; on a miss an origin-request event for
+ *              the handler bundle: a returned request is fetched from S3 at its (rewritten) URI,
+ *              a returned response is sent as is
+ * and the response headers policy on every response. The cache (local/edge-cache.ts) keys and
+ * expires as the behavior's cache policy says; see docs/local.md for what is and is not modelled.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream';
-import { matchBehavior, type Behavior } from '../contracts/edge-config.ts';
+import { previewDomainProblem } from '../contracts/channels.ts';
+import { type Behavior, CHANNEL_HEADERS, type CachePolicySpec, cachePolicySpecs, matchBehavior } from '../contracts/edge-config.ts';
 import { checkPath } from '../lambda/core/path.ts';
 import { proxyToApi } from './api-proxy.ts';
-import { isCfResponse, originRequestEvent, type EdgeHandler } from './cloudfront-event.ts';
-import { viewerResponseFromLambda, withSecurityHeaders, type HeaderList } from './edge-response.ts';
-import { CONDITIONAL_HEADERS, type S3Origin, type OriginResponse } from './s3-origin.ts';
+import { isCfResponse, originRequestEvent, splitTarget, type EdgeHandler } from './cloudfront-event.ts';
+import {
+  CACHE_HIT,
+  CACHE_MISS,
+  type CachedResponse,
+  cacheKey,
+  EdgeCache,
+  notModified,
+  notModifiedHeaders,
+  policyCaches,
+} from './edge-cache.ts';
+import { headerListFromRaw, headerValue, viewerResponseFromLambda, withSecurityHeaders, type HeaderList } from './edge-response.ts';
+import { CONDITIONAL_HEADERS, type OriginResponse, type S3Origin } from './s3-origin.ts';
+import {
+  type FunctionRequest,
+  type FunctionResponse,
+  functionHeader,
+  loadViewerFunction,
+  queryString,
+  runViewerFunction,
+  type ViewerFunction,
+} from './viewer-function.ts';
 
 export interface LocalEdgeOptions {
   readonly table: readonly Behavior[];
@@ -28,7 +51,16 @@ export interface LocalEdgeOptions {
   /** The S3 origin's custom headers: the handler's config (configHeaders()). */
   readonly customHeaders: Readonly<Record<string, string>>;
   readonly securityHeaders: Readonly<Record<string, string>>;
-  /** Called once per request, e.g. `GET /runs 200 default:shell`. */
+  /**
+   * Preview channels on, as the stack's previewDomain: the domain whose one-label sub-domains are
+   * channels (locally `localhost`: http://pr-7.localhost:8080). The default behavior then runs
+   * the viewer function, its cache key includes the viewer host, and the S3 origin sends
+   * CHANNEL_HEADERS.previewDomain. @default - previews off: every host is production
+   */
+  readonly previewDomain?: string;
+  /** CloudFront's cache; `false` for none (every request reaches the origin). @default a new EdgeCache() */
+  readonly cache?: EdgeCache | false;
+  /** Called once per request, e.g. `GET /runs 200 default: handler response`. */
   readonly log?: (line: string) => void;
 }
 
@@ -36,10 +68,27 @@ export interface RunningEdge {
   readonly url: string;
   readonly port: number;
   readonly server: Server;
+  /** The addresses it listens on (127.0.0.1, and ::1 when the machine has IPv6 loopback). */
+  readonly hosts: readonly string[];
+  /** The cache, when there is one (tests inspect it). */
+  readonly cache: EdgeCache | undefined;
   stop(): Promise<void>;
 }
 
 type Outcome = { status: number; note: string };
+
+/** What CloudFront adds itself to a response it answers with an error of its own. */
+const EDGE_ERROR: HeaderList = [['X-Cache', 'Error from cloudfront']];
+
+/** Everything one request needs, resolved once per edge. */
+interface Edge {
+  readonly options: LocalEdgeOptions;
+  readonly security: Readonly<Record<string, string>>;
+  readonly specs: ReturnType<typeof cachePolicySpecs>;
+  readonly cache: EdgeCache | undefined;
+  readonly viewerFunction: ViewerFunction | undefined;
+  readonly originHeaders: Readonly<Record<string, string>>;
+}
 
 function send(
   res: ServerResponse,
@@ -55,26 +104,100 @@ function send(
 }
 
 function sendText(res: ServerResponse, status: number, text: string, security: Readonly<Record<string, string>>): void {
-  send(
-    res,
-    status,
-    [
-      ['Content-Type', 'text/plain; charset=utf-8'],
-      ['Cache-Control', 'no-store'],
-    ],
-    `${text}\n`,
-    security,
-  );
+  const headers: HeaderList = [['Content-Type', 'text/plain; charset=utf-8'], ['Cache-Control', 'no-store'], ...EDGE_ERROR];
+  send(res, status, headers, `${text}\n`, security);
 }
 
-function streamOrigin(res: ServerResponse, origin: OriginResponse, security: Readonly<Record<string, string>>): void {
-  res.writeHead(origin.status, withSecurityHeaders(origin.headers, security).flat());
+/**
+ * A complete response to the viewer: a 304 when the viewer's validator matches (CloudFront answers
+ * conditional requests from its cache; without one, `answersConditionals` is false), no body for
+ * HEAD (the length of the GET's), the cache headers.
+ */
+function sendComplete(
+  res: ServerResponse,
+  method: string,
+  requestHeader: (name: string) => string | undefined,
+  response: CachedResponse,
+  cacheHeaders: HeaderList,
+  security: Readonly<Record<string, string>>,
+  answersConditionals = true,
+): number {
+  const headers = response.headers.filter(([name]) => !['content-length', 'x-cache', 'age'].includes(name.toLowerCase()));
+  if (answersConditionals && notModified(requestHeader, response)) {
+    res.writeHead(304, withSecurityHeaders([...notModifiedHeaders(headers), ...cacheHeaders], security).flat());
+    res.end();
+    return 304;
+  }
+  const length: HeaderList = [['Content-Length', String(response.body.byteLength)]];
+  res.writeHead(response.status, withSecurityHeaders([...headers, ...length, ...cacheHeaders], security).flat());
+  res.end(method === 'HEAD' ? undefined : response.body);
+  return response.status;
+}
+
+function streamOrigin(res: ServerResponse, origin: OriginResponse, extra: HeaderList, security: Readonly<Record<string, string>>): void {
+  res.writeHead(origin.status, withSecurityHeaders([...origin.headers, ...extra], security).flat());
   // pipeline, not pipe: a viewer that goes away also releases the S3 response.
   pipeline(origin.body, res, () => {});
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, options: LocalEdgeOptions): Promise<Outcome> {
-  const security = options.securityHeaders;
+async function readBody(origin: OriginResponse): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of origin.body as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+/** A viewer function's own response, sent without reaching the cache or an origin. */
+function sendFunctionResponse(res: ServerResponse, response: FunctionResponse, security: Readonly<Record<string, string>>): number {
+  const headers: HeaderList = [];
+  for (const [name, entry] of Object.entries(response.headers ?? {})) {
+    for (const { value } of entry.multiValue ?? [{ value: entry.value }]) headers.push([name, value]);
+  }
+  const body = response.body;
+  const bytes =
+    body === undefined
+      ? Buffer.alloc(0)
+      : typeof body === 'string'
+        ? Buffer.from(body)
+        : Buffer.from(body.data, body.encoding === 'base64' ? 'base64' : 'utf8');
+  send(res, response.statusCode, [...headers, ['X-Cache', 'FunctionGeneratedResponse from cloudfront']], bytes, security);
+  return response.statusCode;
+}
+
+/**
+ * Delivers what the origin answered on a cache miss: stores a complete GET response the policy
+ * keeps (reading S3's body whole first), answers conditionals as CloudFront would, and streams
+ * what is not kept.
+ */
+async function deliverMiss(
+  edge: Edge,
+  res: ServerResponse,
+  context: { method: string; key: string | undefined; spec: CachePolicySpec; requestHeader: (name: string) => string | undefined },
+  answer: { kind: 'complete'; response: CachedResponse } | { kind: 'stream'; origin: OriginResponse },
+): Promise<{ status: number; stored: number }> {
+  const { cache, security } = edge;
+  const miss: HeaderList = [['X-Cache', CACHE_MISS]];
+  const storable = cache !== undefined && context.key !== undefined && context.method === 'GET';
+  if (answer.kind === 'complete') {
+    const stored = storable && context.key !== undefined ? cache.store(context.key, context.spec, answer.response) : 0;
+    const status = sendComplete(res, context.method, context.requestHeader, answer.response, miss, security, cache !== undefined);
+    return { status, stored };
+  }
+  const { origin } = answer;
+  // A body the cache would not hold anyway is streamed, not read whole first.
+  const length = Number(headerValue(origin.headers, 'content-length') ?? 0);
+  const fits = cache !== undefined && length <= cache.maxEntryBytes;
+  const lifetime = storable && fits ? cache.lifetimeSeconds(context.spec, origin.status, headerValue(origin.headers, 'cache-control')) : 0;
+  if (cache !== undefined && (lifetime > 0 || notModified(context.requestHeader, origin))) {
+    const response = { status: origin.status, headers: origin.headers, body: await readBody(origin) };
+    const stored = lifetime > 0 && context.key !== undefined ? cache.store(context.key, context.spec, response) : 0;
+    return { status: sendComplete(res, context.method, context.requestHeader, response, miss, security), stored };
+  }
+  streamOrigin(res, origin, miss, security);
+  return { status: origin.status, stored: 0 };
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, edge: Edge): Promise<Outcome> {
+  const { options, security } = edge;
   const method = req.method ?? 'GET';
   let url: URL;
   try {
@@ -91,8 +214,6 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: LocalE
     sendText(res, 400, '400 Bad Request', security);
     return { status: 400, note: 'bad request target' };
   }
-  const target = raw;
-  const rawPath = raw.split('?', 1)[0] as string;
   const behavior = matchBehavior(options.table, url.pathname);
 
   if (behavior.allowedMethods === 'GET_HEAD' && method !== 'GET' && method !== 'HEAD') {
@@ -105,36 +226,103 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: LocalE
       sendText(res, 502, '502 Bad Gateway: no API origin is configured', security);
       return { status: 502, note: 'api: no origin' };
     }
-    const status = await proxyToApi(req, res, target, { origin: options.apiOrigin, securityHeaders: security });
+    // CachingDisabled: every request reaches the API, and CloudFront says it missed.
+    const status = await proxyToApi(req, res, raw, { origin: options.apiOrigin, securityHeaders: { ...security, 'x-cache': CACHE_MISS } });
     return { status, note: 'api' };
   }
 
-  const s3Method = method === 'HEAD' ? 'HEAD' : 'GET';
-  if (!behavior.edgeFunction) {
-    const conditional: Record<string, string> = {};
-    for (const name of CONDITIONAL_HEADERS) {
-      const value = req.headers[name];
-      if (typeof value === 'string') conditional[name] = value;
+  // The viewer-request function (default behavior, previews on), as CloudFront runs it: before the cache.
+  const requestId = randomBytes(21).toString('base64url');
+  const viewerHeaders = headerListFromRaw(req.rawHeaders);
+  let functionRequest: FunctionRequest | undefined;
+  if (behavior.edgeFunction && edge.viewerFunction) {
+    let result: ReturnType<typeof runViewerFunction>;
+    try {
+      result = runViewerFunction(edge.viewerFunction, {
+        method,
+        url: raw,
+        headers: viewerHeaders,
+        clientIp: req.socket.remoteAddress ?? '127.0.0.1',
+        requestId,
+        distributionDomainName: req.headers.host ?? 'localhost',
+      });
+    } catch (error) {
+      sendText(
+        res,
+        503,
+        `503 Service Unavailable: the viewer function failed (FunctionExecutionError): ${(error as Error).message}`,
+        security,
+      );
+      return { status: 503, note: `${behavior.name}: viewer function failed` };
     }
+    if (result.kind === 'response')
+      return { status: sendFunctionResponse(res, result.response, security), note: `${behavior.name}: viewer function response` };
+    functionRequest = result.request;
+  }
+  const viewerTarget = splitTarget(raw);
+  const target = functionRequest
+    ? { uri: functionRequest.uri, querystring: queryString(functionRequest.querystring) }
+    : { uri: viewerTarget.uri, querystring: viewerTarget.querystring };
+  const requestHeader = (name: string): string | undefined =>
+    functionRequest ? functionHeader(functionRequest, name) : headerValue(viewerHeaders, name);
+
+  const spec = edge.specs[behavior.cachePolicy];
+  const cached = edge.cache !== undefined && policyCaches(spec);
+  const key = cached ? cacheKey(behavior, spec, { path: target.uri, querystring: target.querystring, header: requestHeader }) : undefined;
+  if (key !== undefined) {
+    const hit = edge.cache?.lookup(key);
+    if (hit) {
+      const headers: HeaderList = [
+        ['X-Cache', CACHE_HIT],
+        ['Age', String(hit.ageSeconds)],
+      ];
+      const status = sendComplete(res, method, requestHeader, hit, headers, security);
+      return { status, note: `${behavior.name}: hit, age ${hit.ageSeconds} s` };
+    }
+  }
+  const context = { method, key, spec, requestHeader };
+  const s3Method = method === 'HEAD' ? 'HEAD' : 'GET';
+
+  if (!behavior.edgeFunction) {
     // The handler's own path check (one definition): a traversal, control character or bad
     // encoding never reaches s3rver, which would resolve dot segments or fail with a 500.
-    const check = checkPath(rawPath);
+    const check = checkPath(target.uri);
     if (!check.ok) {
       sendText(res, 400, `400 Bad Request: ${check.problem}`, security);
       return { status: 400, note: `${behavior.name}: ${check.problem}` };
     }
-    const origin = await options.s3.get(rawPath, { method: s3Method, headers: conditional });
-    streamOrigin(res, origin, security);
-    return { status: origin.status, note: `${behavior.name}: s3` };
+    // With a cache, CloudFront asks the origin for the whole object and answers the viewer's
+    // conditional itself; without one the conditional goes to S3 so 304s still work.
+    const conditional: Record<string, string> = {};
+    if (!edge.cache) {
+      for (const name of CONDITIONAL_HEADERS) {
+        const value = req.headers[name];
+        if (typeof value === 'string') conditional[name] = value;
+      }
+    }
+    const origin = await options.s3.get(target.uri, { method: s3Method, headers: conditional });
+    const { status } = await deliverMiss(edge, res, context, { kind: 'stream', origin });
+    return { status, note: `${behavior.name}: s3` };
   }
 
-  const requestId = randomBytes(21).toString('base64url');
+  // The cache policy's key headers are the ones CloudFront forwards to the origin.
+  const forwarded: Record<string, string> = {};
+  for (const name of spec.headers) {
+    const value = requestHeader(name);
+    if (value !== undefined) forwarded[name] = value;
+  }
   const event = originRequestEvent(
-    { method, url: target, clientIp: req.socket.remoteAddress ?? '127.0.0.1', requestId },
+    {
+      method,
+      url: target.querystring ? `${target.uri}?${target.querystring}` : target.uri,
+      clientIp: req.socket.remoteAddress ?? '127.0.0.1',
+      requestId,
+      forwardedHeaders: forwarded,
+    },
     {
       bucket: options.s3.bucket,
       region: options.region,
-      customHeaders: options.customHeaders,
+      customHeaders: edge.originHeaders,
       distributionDomainName: req.headers.host ?? 'localhost',
     },
   );
@@ -146,10 +334,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: LocalE
     return { status: 503, note: `${behavior.name}: handler threw` };
   }
   if (isCfResponse(result)) {
+    let response: CachedResponse;
     try {
-      const response = viewerResponseFromLambda(result);
-      send(res, response.status, response.headers, response.body, security);
-      return { status: response.status, note: `${behavior.name}: handler response` };
+      response = viewerResponseFromLambda(result);
     } catch (error) {
       sendText(
         res,
@@ -159,6 +346,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: LocalE
       );
       return { status: 502, note: `${behavior.name}: invalid handler response` };
     }
+    const { status } = await deliverMiss(edge, res, context, { kind: 'complete', response });
+    return { status, note: `${behavior.name}: handler response` };
   }
   if (typeof result?.uri !== 'string' || !result.uri.startsWith('/')) {
     sendText(res, 502, '502 Bad Gateway: the edge function returned a request without a valid uri (LambdaValidationError)', security);
@@ -170,14 +359,36 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: LocalE
     return { status: 502, note: `${behavior.name}: unsafe handler uri` };
   }
   const origin = await options.s3.get(result.uri, { method: s3Method });
-  streamOrigin(res, origin, security);
-  return { status: origin.status, note: `${behavior.name}: s3 ${result.uri}` };
+  const { status } = await deliverMiss(edge, res, context, { kind: 'stream', origin });
+  return { status, note: `${behavior.name}: s3 ${result.uri}` };
+}
+
+function resolveEdge(options: LocalEdgeOptions): Edge {
+  const previews = options.previewDomain !== undefined;
+  if (previews) {
+    const problem = previewDomainProblem(options.previewDomain as string);
+    if (problem) throw new Error(`the preview domain ${problem}`);
+  }
+  return {
+    options,
+    security: options.securityHeaders,
+    specs: cachePolicySpecs({ previews }),
+    cache: options.cache === false ? undefined : (options.cache ?? new EdgeCache()),
+    viewerFunction: previews ? loadViewerFunction() : undefined,
+    // As the stack: with previews on, the S3 origin also carries the preview domain.
+    originHeaders: previews
+      ? { ...options.customHeaders, [CHANNEL_HEADERS.previewDomain]: options.previewDomain as string }
+      : options.customHeaders,
+  };
 }
 
 /** The request listener of the local edge (exported so tests can mount it on their own server). */
-export function localEdgeListener(options: LocalEdgeOptions) {
-  return (req: IncomingMessage, res: ServerResponse): void => {
-    handle(req, res, options).then(
+export function localEdgeListener(
+  options: LocalEdgeOptions,
+): ((req: IncomingMessage, res: ServerResponse) => void) & { cache: EdgeCache | undefined } {
+  const edge = resolveEdge(options);
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
+    handle(req, res, edge).then(
       (outcome) => options.log?.(`${req.method} ${req.url} ${outcome.status} ${outcome.note}`),
       (error: unknown) => {
         options.log?.(`${req.method} ${req.url} 502 ${(error as Error).message}`);
@@ -186,24 +397,71 @@ export function localEdgeListener(options: LocalEdgeOptions) {
       },
     );
   };
+  return Object.assign(listener, { cache: edge.cache });
 }
 
-export async function startLocalEdge(options: LocalEdgeOptions & { port?: number; host?: string }): Promise<RunningEdge> {
-  const server = createServer(localEdgeListener(options));
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 8080, host, () => resolve());
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const fail = (error: Error) => reject(error);
+    server.once('error', fail);
+    server.listen(port, host, () => {
+      server.off('error', fail);
+      resolve();
+    });
   });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+/**
+ * Starts the edge on `host` (default 127.0.0.1). With the default host it also listens on the
+ * IPv6 loopback [::1] at the same port when the machine has one: browsers and curl resolve
+ * `localhost` and `pr-7.localhost` to both addresses and may try ::1 first, and a port free on
+ * 127.0.0.1 but held by another program on ::1 would show that program. A fixed port taken on
+ * ::1 is an EADDRINUSE error like on 127.0.0.1; with port 0 the edge stays on 127.0.0.1 alone
+ * when the picked port happens to be taken on ::1.
+ */
+export async function startLocalEdge(options: LocalEdgeOptions & { port?: number; host?: string }): Promise<RunningEdge> {
+  const listener = localEdgeListener(options);
+  const server = createServer(listener);
+  const host = options.host ?? '127.0.0.1';
+  const requested = options.port ?? 8080;
+  await listen(server, requested, host);
   const { port } = server.address() as AddressInfo;
+  const servers = [server];
+  const hosts = [host];
+  if (options.host === undefined) {
+    const ipv6 = createServer(listener);
+    try {
+      await listen(ipv6, port, '::1');
+      servers.push(ipv6);
+      hosts.push('::1');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE' && requested !== 0) {
+        await close(server);
+        // The port first (start.ts reads it to name the flag that moves it), then which address.
+        throw new Error(`listen EADDRINUSE: address already in use :${port} on the IPv6 loopback [::1], which *.localhost also reaches`, {
+          cause: error,
+        });
+      }
+      // EADDRNOTAVAIL / EAFNOSUPPORT: no IPv6 loopback here, so nothing can reach ::1 either.
+    }
+  }
   return {
     url: `http://${host}:${port}`,
     port,
     server,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    hosts,
+    cache: listener.cache,
+    stop: async () => {
+      await Promise.all(servers.map(close));
+    },
   };
 }

@@ -18,8 +18,11 @@ import {
 import { closest } from '../cli/spec.ts';
 import { PROJECT_ROOT } from '../scripts/paths.ts';
 import { cliEnvironment, deployCommandLine } from './deploy.ts';
-import { portTakenMessage, runningStartPid, takenPortProblems, type PortUse } from './start-checks.ts';
-import { startLocalSystem, type LocalSystem } from './system.ts';
+import { portTaken, portTakenMessage, runningStartPid, takenPortProblems, type PortUse } from './start-checks.ts';
+import { LOCAL_PREVIEW_DOMAIN, startLocalSystem, type LocalSystem } from './system.ts';
+
+/** Like the manifest TTL (2 s here, 60 in the stack): short, so a local deploy shows within seconds. */
+const LOCAL_SHELL_CDN_SECONDS = 2;
 
 const HELP = `npm start -- [options]   the whole shellfront system on loopback
 
@@ -36,8 +39,8 @@ The stack's settings that change what the edge answers, named and checked as its
                                   default: the stack's default policy)
   --manifest-ttl-seconds <n>      manifest TTL of the edge handler, 1-3600 (alias --ttl;
                                   SHELLFRONT_TTL; default 2 here, 60 in the stack)
-  --shell-cdn-seconds <n>         s-maxage of the shell, 0-3600 (SHELLFRONT_SHELL_CDN_SECONDS;
-                                  default ${DEFAULT_EDGE_CONFIG.shellCdnSeconds}; sent, though nothing caches locally)
+  --shell-cdn-seconds <n>         s-maxage of the shell: how long the edge cache keeps it, 0-3600
+                                  (SHELLFRONT_SHELL_CDN_SECONDS; default ${LOCAL_SHELL_CDN_SECONDS} here, ${DEFAULT_EDGE_CONFIG.shellCdnSeconds} in the stack)
   --fetch-timeout-ms <n>          bound on one manifest GET, 100-10000
                                   (SHELLFRONT_FETCH_TIMEOUT_MS; default ${DEFAULT_EDGE_CONFIG.fetchTimeoutMs})
   --asset-path-patterns <list>    hashed-asset folders straight to S3, e.g. /static/*,/media/*
@@ -45,6 +48,12 @@ The stack's settings that change what the edge answers, named and checked as its
                                   the deploy gets the matching --asset-dirs
   --api-path-pattern <pattern>    the API behavior (SHELLFRONT_API_PATH_PATTERN; default ${DEFAULT_API_PATH_PATTERN})
 
+  --no-previews                   run as a stack without previewDomain: every host is production,
+                                  no viewer function (SHELLFRONT_PREVIEWS=off; default: previews at
+                                  http://<channel>.${LOCAL_PREVIEW_DOMAIN}:<port>)
+
+  --no-edge-cache       no CloudFront cache: every request reaches S3 or the handler
+                        (SHELLFRONT_EDGE_CACHE=off; default: cached as the behavior table says)
   --quiet               no request log
   --help                this help
 
@@ -77,6 +86,8 @@ const OPTIONS = {
   'asset-path-patterns': { type: 'string' },
   'api-path-pattern': { type: 'string' },
   csp: { type: 'string' },
+  'no-previews': { type: 'boolean', default: false },
+  'no-edge-cache': { type: 'boolean', default: false },
   quiet: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
@@ -134,12 +145,17 @@ function setting(name: 'manifestTtlSeconds' | 'shellCdnSeconds' | 'fetchTimeoutM
   return Number(text);
 }
 const manifestTtlSeconds = setting('manifestTtlSeconds', values.ttl !== undefined ? 'ttl' : 'manifest-ttl-seconds', 'SHELLFRONT_TTL', 2);
-const shellCdnSeconds = setting(
-  'shellCdnSeconds',
-  'shell-cdn-seconds',
-  'SHELLFRONT_SHELL_CDN_SECONDS',
-  DEFAULT_EDGE_CONFIG.shellCdnSeconds,
-);
+const shellCdnSeconds = setting('shellCdnSeconds', 'shell-cdn-seconds', 'SHELLFRONT_SHELL_CDN_SECONDS', LOCAL_SHELL_CDN_SECONDS);
+/** A switch that is on unless its --no-… flag is given or its environment variable says off. */
+function switchedOn(flag: 'no-previews' | 'no-edge-cache', env: string): boolean {
+  if (values[flag]) return false;
+  const text = process.env[env];
+  if (text === undefined || text === '' || /^(on|true|1|yes)$/i.test(text)) return true;
+  if (/^(off|false|0|no)$/i.test(text)) return false;
+  fail(`${env} must be "on" or "off" (or --${flag}), got ${JSON.stringify(text)}`);
+}
+const previews = switchedOn('no-previews', 'SHELLFRONT_PREVIEWS');
+const edgeCache = switchedOn('no-edge-cache', 'SHELLFRONT_EDGE_CACHE');
 const fetchTimeoutMs = setting('fetchTimeoutMs', 'fetch-timeout-ms', 'SHELLFRONT_FETCH_TIMEOUT_MS', DEFAULT_EDGE_CONFIG.fetchTimeoutMs);
 const assetPatternsText = values['asset-path-patterns'] ?? process.env.SHELLFRONT_ASSET_PATH_PATTERNS;
 const assetPathPatterns = assetPatternsText === undefined ? undefined : assetPatternsText.split(',').map((item) => item.trim());
@@ -186,6 +202,10 @@ if (otherPid !== undefined) {
 }
 // Every port checked before anything starts: one message per taken port, nothing half-started.
 const taken = await takenPortProblems(portUses);
+// The edge also listens on [::1] (browsers may send *.localhost there first): free there too?
+const edgeOnIpv6 = { port: ports.edge, what: 'the edge, on [::1] where localhost names also go', flag: '--port / PORT' };
+const edgeNamed = taken.includes(portTakenMessage(portUses[0] as PortUse));
+if (!edgeNamed && (await portTaken(ports.edge, '::1').catch(() => false))) taken.push(portTakenMessage(edgeOnIpv6));
 if (taken.length > 0) fail(taken.join('\nnpm start: '));
 
 let system: LocalSystem;
@@ -203,6 +223,8 @@ try {
     fetchTimeoutMs,
     ...(assetPathPatterns ? { assetPathPatterns } : {}),
     ...(apiPathPattern !== undefined ? { apiPathPattern } : {}),
+    previewDomain: previews ? LOCAL_PREVIEW_DOMAIN : null,
+    edgeCache,
     log: (line) => console.log(line),
     ...(values.quiet ? {} : { requestLog: (line: string) => console.log(`  edge │ ${line}`) }),
   });
@@ -220,7 +242,15 @@ function startFailure(message: string): string {
   return portTakenMessage(use);
 }
 
-const { edge, api, s3, bucket, release, config, table } = system;
+const { edge, api, s3, bucket, release, config, table, previewDomain } = system;
+const liveWithin = edgeCache ? config.manifestTtlSeconds + config.shellCdnSeconds : config.manifestTtlSeconds;
+const previewsLine =
+  previewDomain === undefined
+    ? 'off (--no-previews): every host is production'
+    : `http://<channel>.${previewDomain}:${edge.port}/ (e.g. http://pr-7.${previewDomain}:${edge.port}/; http://${previewDomain}:${edge.port}/ is production)`;
+const cacheLine = edgeCache
+  ? `CloudFront's cache as the behavior table says (x-cache, age headers; --no-edge-cache to turn it off)`
+  : 'off (--no-edge-cache): every request reaches S3 or the handler';
 const patternsOf = (origin: string) =>
   [...new Set(table.filter((behavior) => behavior.name === origin).map((behavior) => behavior.pathPattern))].join(', ');
 const env = cliEnvironment(s3.endpoint);
@@ -233,11 +263,19 @@ shellfront is running on loopback:
   api      ${api.url}   ${api.sample ? 'the sample API' : 'your API'} (the separate origin behind ${patternsOf('api')})
   s3       ${s3.endpoint}   s3rver, bucket ${bucket}, data in ${show(dataDir)}
   handler  ${show(system.handlerBundle)}, manifest TTL ${config.manifestTtlSeconds} s, shell s-maxage ${config.shellCdnSeconds} s, manifest GET bound ${config.fetchTimeoutMs} ms (origin headers ${CONFIG_HEADERS.manifestTtlSeconds} …)
+  previews ${previewsLine}
+  cache    ${cacheLine}
   csp      ${csp === undefined ? "the stack's default policy (--csp to try yours)" : csp}
   release  ${release.id} ${release.deployed ? `(just deployed from ${show(system.dist)})` : `(already live from ${show(system.dist)}, not redeployed)`}
 
-Deploy another build to the local S3; it goes live within ${config.manifestTtlSeconds} s, nothing restarts:
-  ${deployCommandLine(s3.endpoint, bucket)}
+Deploy another build to the local S3; it goes live within ${liveWithin} s (manifest TTL${edgeCache ? ' + shell s-maxage' : ''}), nothing restarts:
+  ${deployCommandLine(s3.endpoint, bucket)}${
+    previewDomain === undefined
+      ? ''
+      : `
+Deploy a build as a preview channel instead (production untouched), then open http://pr-7.${previewDomain}:${edge.port}/:
+  ${deployCommandLine(s3.endpoint, bucket)} --channel pr-7`
+  }
 Roll back to the previous release:
   ${envLine} npx --no-install shellfront rollback --bucket ${bucket}
 See which release is live (the one above may have changed since):

@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { channelPointerKey, PRODUCTION_CHANNEL } from '../contracts/channels.ts';
 import {
   assetPatternForDir,
   type Behavior,
@@ -17,12 +18,18 @@ import {
 import { PROJECT_ROOT } from '../scripts/paths.ts';
 import { startApiServer } from './api-server.ts';
 import { liveManifest, runCli } from './deploy.ts';
+import { EdgeCache } from './edge-cache.ts';
 import { startLocalEdge, type RunningEdge } from './edge-server.ts';
 import { ensureHandlerBundle, loadHandler } from './handler-bundle.ts';
 import { S3Origin } from './s3-origin.ts';
 import { LOCAL_REGION, S3RVER_CREDENTIALS, startS3Server, type RunningS3Server } from './s3-server.ts';
 
 export const LOCAL_BUCKET = 'shellfront-local';
+/**
+ * The local preview domain: channel `pr-7` is served at http://pr-7.localhost:8080 (browsers and
+ * curl resolve every *.localhost name to loopback), `localhost` itself is production.
+ */
+export const LOCAL_PREVIEW_DOMAIN = 'localhost';
 export const EXAMPLE_DIR = join(PROJECT_ROOT, 'examples', 'pipeline-ui');
 export const EXAMPLE_DIST = join(EXAMPLE_DIR, 'dist');
 
@@ -51,6 +58,15 @@ export interface LocalSystemOptions {
   readonly assetPathPatterns?: readonly string[];
   /** The API behavior's pattern, as the stack's apiPathPattern. @default DEFAULT_API_PATH_PATTERN */
   readonly apiPathPattern?: string;
+  /**
+   * Preview channels, as the stack's previewDomain; `null` runs the edge as a stack without one
+   * (every host is production, no viewer function). @default LOCAL_PREVIEW_DOMAIN
+   */
+  readonly previewDomain?: string | null;
+  /** The local CloudFront cache (local/edge-cache.ts); `false` sends every request to the origin. @default true */
+  readonly edgeCache?: boolean;
+  /** The edge cache's clock (tests). @default Date.now */
+  readonly now?: () => number;
   /** Progress lines (deploy output, what was built). */
   readonly log?: (line: string) => void;
   /** One line per request through the edge. */
@@ -67,6 +83,8 @@ export interface LocalSystem {
   readonly config: EdgeConfig;
   /** The behaviors the edge routes by, in CloudFront's order. */
   readonly table: readonly Behavior[];
+  /** Channels are served at http://<name>.<previewDomain>:<port>; undefined when previews are off. */
+  readonly previewDomain: string | undefined;
   readonly handlerBundle: string;
   /** The live release after start, and whether this start deployed it. */
   readonly release: { readonly id: string; readonly deployed: boolean };
@@ -125,7 +143,11 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const deployed = result.json?.unchanged !== true;
     for (const line of result.stderr.trim().split('\n').filter(Boolean)) log(`  │ ${line}`);
     const manifest = await liveManifest(origin);
-    if (!manifest) throw new Error('the deploy finished but the local bucket has no manifest.json');
+    if (!manifest) {
+      throw new Error(
+        `the deploy finished but the local bucket has no production pointer (${channelPointerKey(PRODUCTION_CHANNEL)} or manifest.json)`,
+      );
+    }
     const uncovered = uncoveredAssetPrefixes(manifest.release.assetPrefixes, table);
     if (uncovered.length > 0) {
       const patterns = uncovered.map(assetPatternForDir).join(',');
@@ -143,6 +165,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       ...(options.shellCdnSeconds !== undefined ? { shellCdnSeconds: options.shellCdnSeconds } : {}),
       ...(options.fetchTimeoutMs !== undefined ? { fetchTimeoutMs: options.fetchTimeoutMs } : {}),
     };
+    const previewDomain = options.previewDomain === null ? undefined : (options.previewDomain ?? LOCAL_PREVIEW_DOMAIN);
     const edge = await startLocalEdge({
       port: options.edgePort,
       table,
@@ -152,6 +175,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       handler,
       customHeaders: configHeaders(config),
       securityHeaders: securityHeaders(options.csp !== undefined ? { csp: options.csp } : {}),
+      ...(previewDomain !== undefined ? { previewDomain } : {}),
+      cache: options.edgeCache === false ? false : new EdgeCache(options.now ? { now: options.now } : {}),
       ...(options.requestLog ? { log: options.requestLog } : {}),
     });
     stops.push(() => edge.stop());
@@ -163,6 +188,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       dist,
       config,
       table,
+      previewDomain,
       handlerBundle: bundle.path,
       release: { id: manifest.release.id, deployed },
       stop: stopAll,
