@@ -66,6 +66,13 @@ export function splitTarget(url: string): { uri: string; querystring: string } {
   return mark === -1 ? { uri: url, querystring: '' } : { uri: url.slice(0, mark), querystring: url.slice(mark + 1) };
 }
 
+/** CloudFront's own origin-request headers plus the forwarded viewer headers that do not collide with them. */
+function withForwarded(own: CfHeaders, forwarded: Readonly<Record<string, string>>): CfHeaders {
+  const headers = { ...own };
+  for (const [name, value] of Object.entries(forwarded)) headers[name.toLowerCase()] ??= [{ key: name, value }];
+  return headers;
+}
+
 /**
  * The origin-request event for a viewer request on the default behavior. The origin sees what
  * CloudFront itself adds, and only the viewer headers the cache policy forwards.
@@ -91,14 +98,16 @@ export function originRequestEvent(viewer: ViewerRequest, origin: S3OriginOption
             method: viewer.method,
             uri,
             querystring,
-            headers: toCfHeaders({
-              ...viewer.forwardedHeaders,
-              Host: domainName,
-              'User-Agent': 'Amazon CloudFront',
-              Via: '1.1 shellfront-local (CloudFront)',
-              'X-Forwarded-For': viewer.clientIp,
-              'X-Amz-Cf-Id': viewer.requestId,
-            }),
+            headers: withForwarded(
+              toCfHeaders({
+                Host: domainName,
+                'User-Agent': 'Amazon CloudFront',
+                Via: '1.1 shellfront-local (CloudFront)',
+                'X-Forwarded-For': viewer.clientIp,
+                'X-Amz-Cf-Id': viewer.requestId,
+              }),
+              viewer.forwardedHeaders ?? {},
+            ),
             origin: {
               s3: {
                 authMethod: 'none',

@@ -64,7 +64,11 @@ export class ViewerFunctionError extends Error {
  * @default source VIEWER_FUNCTION_SOURCE, the stack's function
  */
 export function loadViewerFunction(source: string = VIEWER_FUNCTION_SOURCE): ViewerFunction {
-  const handler: unknown = runInNewContext(`${source}\n;handler`, {}, { filename: 'viewer-request.js' });
+  const handler: unknown = runInNewContext(
+    `${source}\n;typeof handler === 'function' ? handler : undefined`,
+    {},
+    { filename: 'viewer-request.js' },
+  );
   if (typeof handler !== 'function') throw new ViewerFunctionError('the viewer function source does not declare a handler function');
   return handler as ViewerFunction;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONFIG_HEADERS, configHeaders } from '../../contracts/edge-config.ts';
+import { CHANNEL_HEADERS, CONFIG_HEADERS, configHeaders } from '../../contracts/edge-config.ts';
 import {
   isCfResponse,
   originRequestEvent,
@@ -72,6 +72,14 @@ describe('originRequestEvent', () => {
     });
     expect(originRequestEvent({ ...viewer, url: '/runs/' }, origin).Records[0]!.cf.request.uri).toBe('/runs/');
     expect(originRequestEvent({ ...viewer, url: '/' }, { ...origin, defaultRootObject: null }).Records[0]!.cf.request.uri).toBe('/');
+  });
+
+  it('adds the viewer headers the cache policy forwards (the viewer host the viewer function set), never over CloudFront own', () => {
+    const forwardedHeaders = { [CHANNEL_HEADERS.viewerHost]: 'pr-7.localhost:8080', host: 'evil.example' };
+    const headers = originRequestEvent({ ...viewer, forwardedHeaders }, origin).Records[0]!.cf.request.headers;
+    expect(headers[CHANNEL_HEADERS.viewerHost]).toEqual([{ key: CHANNEL_HEADERS.viewerHost, value: 'pr-7.localhost:8080' }]);
+    expect(headers.host).toEqual([{ key: 'Host', value: 'shellfront-local.s3.us-east-1.amazonaws.com' }]);
+    expect(originRequestEvent(viewer, origin).Records[0]!.cf.request.headers[CHANNEL_HEADERS.viewerHost]).toBeUndefined();
   });
 
   it('keeps the method (HEAD reaches the handler as HEAD)', () => {

@@ -64,6 +64,8 @@ beforeAll(async () => {
     apiPort: 0,
     s3Port: 0,
     manifestTtlSeconds: 1,
+    // The edge cache keeps the shell this long: a switch shows within TTL + this, as on CloudFront.
+    shellCdnSeconds: 1,
   });
 }, 60_000);
 
