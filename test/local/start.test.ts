@@ -39,6 +39,14 @@ describe('npm start', () => {
     expect(result.stderr).not.toMatch(/ERR_PARSE_ARGS/);
   });
 
+  it('--help names the preview domain and the cache switch; a bad switch value names the variable and the values', async () => {
+    const help = await start(['--help']);
+    expect(help.stdout).toMatch(/--no-previews[\s\S]*http:\/\/<channel>\.localhost:<port>[\s\S]*--no-edge-cache/);
+    const bad = await start([], { SHELLFRONT_EDGE_CACHE: 'maybe' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('SHELLFRONT_EDGE_CACHE must be "on" or "off" (or --no-edge-cache), got "maybe"');
+  });
+
   it('an unknown flag says so, with the fix, and no stack trace', async () => {
     const result = await start(['--bogus']);
     expect(result.code).toBe(2);
