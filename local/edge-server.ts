@@ -13,33 +13,16 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pipeline } from 'node:stream';
 import { previewDomainProblem } from '../contracts/channels.ts';
-import { type Behavior, CHANNEL_HEADERS, type CachePolicySpec, cachePolicySpecs, matchBehavior } from '../contracts/edge-config.ts';
+import { type Behavior, CHANNEL_HEADERS, cachePolicySpecs, matchBehavior } from '../contracts/edge-config.ts';
 import { checkPath } from '../lambda/core/path.ts';
 import { proxyToApi } from './api-proxy.ts';
 import { isCfResponse, originRequestEvent, splitTarget, type EdgeHandler } from './cloudfront-event.ts';
-import {
-  CACHE_HIT,
-  CACHE_MISS,
-  type CachedResponse,
-  cacheKey,
-  EdgeCache,
-  notModified,
-  notModifiedHeaders,
-  policyCaches,
-} from './edge-cache.ts';
-import { headerListFromRaw, headerValue, viewerResponseFromLambda, withSecurityHeaders, type HeaderList } from './edge-response.ts';
-import { CONDITIONAL_HEADERS, type OriginResponse, type S3Origin } from './s3-origin.ts';
-import {
-  type FunctionRequest,
-  type FunctionResponse,
-  functionHeader,
-  loadViewerFunction,
-  queryString,
-  runViewerFunction,
-  type ViewerFunction,
-} from './viewer-function.ts';
+import { CACHE_HIT, CACHE_MISS, type CachedResponse, cacheKey, EdgeCache, policyCaches } from './edge-cache.ts';
+import { deliverMiss, type MissContext, sendComplete, sendFunctionResponse, sendText } from './edge-delivery.ts';
+import { headerListFromRaw, headerValue, viewerResponseFromLambda, type HeaderList } from './edge-response.ts';
+import { CONDITIONAL_HEADERS, type S3Origin } from './s3-origin.ts';
+import { functionHeader, loadViewerFunction, queryString, runViewerFunction, type ViewerFunction } from './viewer-function.ts';
 
 export interface LocalEdgeOptions {
   readonly table: readonly Behavior[];
@@ -77,9 +60,6 @@ export interface RunningEdge {
 
 type Outcome = { status: number; note: string };
 
-/** What CloudFront adds itself to a response it answers with an error of its own. */
-const EDGE_ERROR: HeaderList = [['X-Cache', 'Error from cloudfront']];
-
 /** Everything one request needs, resolved once per edge. */
 interface Edge {
   readonly options: LocalEdgeOptions;
@@ -90,110 +70,14 @@ interface Edge {
   readonly originHeaders: Readonly<Record<string, string>>;
 }
 
-function send(
-  res: ServerResponse,
-  status: number,
-  headers: HeaderList,
-  body: Buffer | string,
-  security: Readonly<Record<string, string>>,
-): void {
-  const length: HeaderList = [['Content-Length', String(Buffer.byteLength(body))]];
-  const withoutLength = headers.filter(([name]) => name.toLowerCase() !== 'content-length');
-  res.writeHead(status, withSecurityHeaders([...withoutLength, ...length], security).flat());
-  res.end(body);
-}
-
-function sendText(res: ServerResponse, status: number, text: string, security: Readonly<Record<string, string>>): void {
-  const headers: HeaderList = [['Content-Type', 'text/plain; charset=utf-8'], ['Cache-Control', 'no-store'], ...EDGE_ERROR];
-  send(res, status, headers, `${text}\n`, security);
-}
-
-/**
- * A complete response to the viewer: a 304 when the viewer's validator matches (CloudFront answers
- * conditional requests from its cache; without one, `answersConditionals` is false), no body for
- * HEAD (the length of the GET's), the cache headers.
- */
-function sendComplete(
-  res: ServerResponse,
-  method: string,
-  requestHeader: (name: string) => string | undefined,
-  response: CachedResponse,
-  cacheHeaders: HeaderList,
-  security: Readonly<Record<string, string>>,
-  answersConditionals = true,
-): number {
-  const headers = response.headers.filter(([name]) => !['content-length', 'x-cache', 'age'].includes(name.toLowerCase()));
-  if (answersConditionals && notModified(requestHeader, response)) {
-    res.writeHead(304, withSecurityHeaders([...notModifiedHeaders(headers), ...cacheHeaders], security).flat());
-    res.end();
-    return 304;
-  }
-  const length: HeaderList = [['Content-Length', String(response.body.byteLength)]];
-  res.writeHead(response.status, withSecurityHeaders([...headers, ...length, ...cacheHeaders], security).flat());
-  res.end(method === 'HEAD' ? undefined : response.body);
-  return response.status;
-}
-
-function streamOrigin(res: ServerResponse, origin: OriginResponse, extra: HeaderList, security: Readonly<Record<string, string>>): void {
-  res.writeHead(origin.status, withSecurityHeaders([...origin.headers, ...extra], security).flat());
-  // pipeline, not pipe: a viewer that goes away also releases the S3 response.
-  pipeline(origin.body, res, () => {});
-}
-
-async function readBody(origin: OriginResponse): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of origin.body as AsyncIterable<Buffer>) chunks.push(chunk);
-  return Buffer.concat(chunks);
-}
-
-/** A viewer function's own response, sent without reaching the cache or an origin. */
-function sendFunctionResponse(res: ServerResponse, response: FunctionResponse, security: Readonly<Record<string, string>>): number {
-  const headers: HeaderList = [];
-  for (const [name, entry] of Object.entries(response.headers ?? {})) {
-    for (const { value } of entry.multiValue ?? [{ value: entry.value }]) headers.push([name, value]);
-  }
-  const body = response.body;
-  const bytes =
-    body === undefined
-      ? Buffer.alloc(0)
-      : typeof body === 'string'
-        ? Buffer.from(body)
-        : Buffer.from(body.data, body.encoding === 'base64' ? 'base64' : 'utf8');
-  send(res, response.statusCode, [...headers, ['X-Cache', 'FunctionGeneratedResponse from cloudfront']], bytes, security);
-  return response.statusCode;
-}
-
-/**
- * Delivers what the origin answered on a cache miss: stores a complete GET response the policy
- * keeps (reading S3's body whole first), answers conditionals as CloudFront would, and streams
- * what is not kept.
- */
-async function deliverMiss(
-  edge: Edge,
-  res: ServerResponse,
-  context: { method: string; key: string | undefined; spec: CachePolicySpec; requestHeader: (name: string) => string | undefined },
-  answer: { kind: 'complete'; response: CachedResponse } | { kind: 'stream'; origin: OriginResponse },
-): Promise<{ status: number; stored: number }> {
-  const { cache, security } = edge;
-  const miss: HeaderList = [['X-Cache', CACHE_MISS]];
-  const storable = cache !== undefined && context.key !== undefined && context.method === 'GET';
-  if (answer.kind === 'complete') {
-    const stored = storable && context.key !== undefined ? cache.store(context.key, context.spec, answer.response) : 0;
-    const status = sendComplete(res, context.method, context.requestHeader, answer.response, miss, security, cache !== undefined);
-    return { status, stored };
-  }
-  const { origin } = answer;
-  // A body the cache would not hold anyway is streamed, not read whole first.
-  const length = Number(headerValue(origin.headers, 'content-length') ?? 0);
-  const fits = cache !== undefined && length <= cache.maxEntryBytes;
-  const lifetime = storable && fits ? cache.lifetimeSeconds(context.spec, origin.status, headerValue(origin.headers, 'cache-control')) : 0;
-  if (cache !== undefined && (lifetime > 0 || notModified(context.requestHeader, origin))) {
-    const response = { status: origin.status, headers: origin.headers, body: await readBody(origin) };
-    const stored = lifetime > 0 && context.key !== undefined ? cache.store(context.key, context.spec, response) : 0;
-    return { status: sendComplete(res, context.method, context.requestHeader, response, miss, security), stored };
-  }
-  streamOrigin(res, origin, miss, security);
-  return { status: origin.status, stored: 0 };
+/** The request after the viewer stage: what the cache key and the origin request are built from. */
+interface EdgeRequest {
+  readonly method: string;
+  readonly behavior: Behavior;
+  readonly uri: string;
+  readonly querystring: string;
+  readonly header: (name: string) => string | undefined;
+  readonly requestId: string;
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, edge: Edge): Promise<Outcome> {
@@ -231,93 +115,131 @@ async function handle(req: IncomingMessage, res: ServerResponse, edge: Edge): Pr
     return { status, note: 'api' };
   }
 
-  // The viewer-request function (default behavior, previews on), as CloudFront runs it: before the cache.
-  const requestId = randomBytes(21).toString('base64url');
-  const viewerHeaders = headerListFromRaw(req.rawHeaders);
-  let functionRequest: FunctionRequest | undefined;
-  if (behavior.edgeFunction && edge.viewerFunction) {
-    let result: ReturnType<typeof runViewerFunction>;
-    try {
-      result = runViewerFunction(edge.viewerFunction, {
-        method,
-        url: raw,
-        headers: viewerHeaders,
-        clientIp: req.socket.remoteAddress ?? '127.0.0.1',
-        requestId,
-        distributionDomainName: req.headers.host ?? 'localhost',
-      });
-    } catch (error) {
-      sendText(
-        res,
-        503,
-        `503 Service Unavailable: the viewer function failed (FunctionExecutionError): ${(error as Error).message}`,
-        security,
-      );
-      return { status: 503, note: `${behavior.name}: viewer function failed` };
-    }
-    if (result.kind === 'response')
-      return { status: sendFunctionResponse(res, result.response, security), note: `${behavior.name}: viewer function response` };
-    functionRequest = result.request;
-  }
-  const viewerTarget = splitTarget(raw);
-  const target = functionRequest
-    ? { uri: functionRequest.uri, querystring: queryString(functionRequest.querystring) }
-    : { uri: viewerTarget.uri, querystring: viewerTarget.querystring };
-  const requestHeader = (name: string): string | undefined =>
-    functionRequest ? functionHeader(functionRequest, name) : headerValue(viewerHeaders, name);
+  const viewer = viewerStage(req, res, edge, behavior);
+  if (viewer.kind === 'answered') return viewer.outcome;
+  const request = viewer.request;
 
   const spec = edge.specs[behavior.cachePolicy];
-  const cached = edge.cache !== undefined && policyCaches(spec);
-  const key = cached ? cacheKey(behavior, spec, { path: target.uri, querystring: target.querystring, header: requestHeader }) : undefined;
-  if (key !== undefined) {
-    const hit = edge.cache?.lookup(key);
-    if (hit) {
-      const headers: HeaderList = [
-        ['X-Cache', CACHE_HIT],
-        ['Age', String(hit.ageSeconds)],
-      ];
-      const status = sendComplete(res, method, requestHeader, hit, headers, security);
-      return { status, note: `${behavior.name}: hit, age ${hit.ageSeconds} s` };
+  const key =
+    edge.cache !== undefined && policyCaches(spec)
+      ? cacheKey(behavior, spec, { path: request.uri, querystring: request.querystring, header: request.header })
+      : undefined;
+  const hit = key === undefined ? undefined : edge.cache?.lookup(key);
+  if (hit) {
+    const headers: HeaderList = [
+      ['X-Cache', CACHE_HIT],
+      ['Age', String(hit.ageSeconds)],
+    ];
+    const status = sendComplete(res, method, request.header, hit, headers, security);
+    return { status, note: `${behavior.name}: hit, age ${hit.ageSeconds} s` };
+  }
+  const miss: MissContext = { method, key, spec, cache: edge.cache, requestHeader: request.header, security };
+  return behavior.edgeFunction ? fromHandler(req, res, edge, request, miss) : fromBucket(req, res, edge, request, miss);
+}
+
+/**
+ * The viewer-request function (default behavior, previews on), run as CloudFront runs it:
+ * before the cache. Without it the request goes on as the viewer sent it.
+ */
+function viewerStage(
+  req: IncomingMessage,
+  res: ServerResponse,
+  edge: Edge,
+  behavior: Behavior,
+): { kind: 'answered'; outcome: Outcome } | { kind: 'request'; request: EdgeRequest } {
+  const method = req.method ?? 'GET';
+  const raw = req.url ?? '/';
+  const requestId = randomBytes(21).toString('base64url');
+  const viewerHeaders = headerListFromRaw(req.rawHeaders);
+  if (!behavior.edgeFunction || !edge.viewerFunction) {
+    const target = splitTarget(raw);
+    return { kind: 'request', request: { method, behavior, ...target, header: (name) => headerValue(viewerHeaders, name), requestId } };
+  }
+  let result: ReturnType<typeof runViewerFunction>;
+  try {
+    result = runViewerFunction(edge.viewerFunction, {
+      method,
+      url: raw,
+      headers: viewerHeaders,
+      clientIp: req.socket.remoteAddress ?? '127.0.0.1',
+      requestId,
+      distributionDomainName: req.headers.host ?? 'localhost',
+    });
+  } catch (error) {
+    const text = `503 Service Unavailable: the viewer function failed (FunctionExecutionError): ${(error as Error).message}`;
+    sendText(res, 503, text, edge.security);
+    return { kind: 'answered', outcome: { status: 503, note: `${behavior.name}: viewer function failed` } };
+  }
+  if (result.kind === 'response') {
+    const status = sendFunctionResponse(res, result.response, edge.security);
+    return { kind: 'answered', outcome: { status, note: `${behavior.name}: viewer function response` } };
+  }
+  const fn = result.request;
+  return {
+    kind: 'request',
+    request: {
+      method,
+      behavior,
+      uri: fn.uri,
+      querystring: queryString(fn.querystring),
+      header: (name) => functionHeader(fn, name),
+      requestId,
+    },
+  };
+}
+
+/** A behavior without the function (the asset folders): the object from S3. */
+async function fromBucket(
+  req: IncomingMessage,
+  res: ServerResponse,
+  edge: Edge,
+  request: EdgeRequest,
+  miss: MissContext,
+): Promise<Outcome> {
+  const { behavior } = request;
+  // The handler's own path check (one definition): a traversal, control character or bad
+  // encoding never reaches s3rver, which would resolve dot segments or fail with a 500.
+  const check = checkPath(request.uri);
+  if (!check.ok) {
+    sendText(res, 400, `400 Bad Request: ${check.problem}`, edge.security);
+    return { status: 400, note: `${behavior.name}: ${check.problem}` };
+  }
+  // With a cache, CloudFront asks the origin for the whole object and answers the viewer's
+  // conditional itself; without one the conditional goes to S3 so 304s still work.
+  const conditional: Record<string, string> = {};
+  if (!edge.cache) {
+    for (const name of CONDITIONAL_HEADERS) {
+      const value = req.headers[name];
+      if (typeof value === 'string') conditional[name] = value;
     }
   }
-  const context = { method, key, spec, requestHeader };
-  const s3Method = method === 'HEAD' ? 'HEAD' : 'GET';
+  const origin = await edge.options.s3.get(request.uri, { method: request.method === 'HEAD' ? 'HEAD' : 'GET', headers: conditional });
+  return { status: await deliverMiss(res, miss, { kind: 'stream', origin }), note: `${behavior.name}: s3` };
+}
 
-  if (!behavior.edgeFunction) {
-    // The handler's own path check (one definition): a traversal, control character or bad
-    // encoding never reaches s3rver, which would resolve dot segments or fail with a 500.
-    const check = checkPath(target.uri);
-    if (!check.ok) {
-      sendText(res, 400, `400 Bad Request: ${check.problem}`, security);
-      return { status: 400, note: `${behavior.name}: ${check.problem}` };
-    }
-    // With a cache, CloudFront asks the origin for the whole object and answers the viewer's
-    // conditional itself; without one the conditional goes to S3 so 304s still work.
-    const conditional: Record<string, string> = {};
-    if (!edge.cache) {
-      for (const name of CONDITIONAL_HEADERS) {
-        const value = req.headers[name];
-        if (typeof value === 'string') conditional[name] = value;
-      }
-    }
-    const origin = await options.s3.get(target.uri, { method: s3Method, headers: conditional });
-    const { status } = await deliverMiss(edge, res, context, { kind: 'stream', origin });
-    return { status, note: `${behavior.name}: s3` };
-  }
-
+/** The default behavior: the origin-request handler, then S3 at the URI it returns (or its response). */
+async function fromHandler(
+  req: IncomingMessage,
+  res: ServerResponse,
+  edge: Edge,
+  request: EdgeRequest,
+  miss: MissContext,
+): Promise<Outcome> {
+  const { options, security } = edge;
+  const { behavior } = request;
   // The cache policy's key headers are the ones CloudFront forwards to the origin.
-  const forwarded: Record<string, string> = {};
-  for (const name of spec.headers) {
-    const value = requestHeader(name);
-    if (value !== undefined) forwarded[name] = value;
+  const forwardedHeaders: Record<string, string> = {};
+  for (const name of miss.spec.headers) {
+    const value = request.header(name);
+    if (value !== undefined) forwardedHeaders[name] = value;
   }
   const event = originRequestEvent(
     {
-      method,
-      url: target.querystring ? `${target.uri}?${target.querystring}` : target.uri,
+      method: request.method,
+      url: request.querystring ? `${request.uri}?${request.querystring}` : request.uri,
       clientIp: req.socket.remoteAddress ?? '127.0.0.1',
-      requestId,
-      forwardedHeaders: forwarded,
+      requestId: request.requestId,
+      forwardedHeaders,
     },
     {
       bucket: options.s3.bucket,
@@ -338,16 +260,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, edge: Edge): Pr
     try {
       response = viewerResponseFromLambda(result);
     } catch (error) {
-      sendText(
-        res,
-        502,
-        `502 Bad Gateway: the edge function returned an invalid response (LambdaValidationError): ${(error as Error).message}`,
-        security,
-      );
+      const text = `502 Bad Gateway: the edge function returned an invalid response (LambdaValidationError): ${(error as Error).message}`;
+      sendText(res, 502, text, security);
       return { status: 502, note: `${behavior.name}: invalid handler response` };
     }
-    const { status } = await deliverMiss(edge, res, context, { kind: 'complete', response });
-    return { status, note: `${behavior.name}: handler response` };
+    return { status: await deliverMiss(res, miss, { kind: 'complete', response }), note: `${behavior.name}: handler response` };
   }
   if (typeof result?.uri !== 'string' || !result.uri.startsWith('/')) {
     sendText(res, 502, '502 Bad Gateway: the edge function returned a request without a valid uri (LambdaValidationError)', security);
@@ -358,9 +275,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, edge: Edge): Pr
     sendText(res, 502, `502 Bad Gateway: the edge function returned a uri that would leave its release (${uriCheck.problem})`, security);
     return { status: 502, note: `${behavior.name}: unsafe handler uri` };
   }
-  const origin = await options.s3.get(result.uri, { method: s3Method });
-  const { status } = await deliverMiss(edge, res, context, { kind: 'stream', origin });
-  return { status, note: `${behavior.name}: s3 ${result.uri}` };
+  const origin = await options.s3.get(result.uri, { method: request.method === 'HEAD' ? 'HEAD' : 'GET' });
+  return { status: await deliverMiss(res, miss, { kind: 'stream', origin }), note: `${behavior.name}: s3 ${result.uri}` };
 }
 
 function resolveEdge(options: LocalEdgeOptions): Edge {
