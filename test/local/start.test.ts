@@ -108,6 +108,24 @@ describe('npm start', () => {
     }
   }, 60_000);
 
+  it('a port taken on [::1] only is refused too: browsers send *.localhost there first', async (context) => {
+    const blocker: Server = createServer();
+    const listening = await new Promise<boolean>((resolve) => {
+      blocker.once('error', () => resolve(false));
+      blocker.listen(0, '::1', () => resolve(true));
+    });
+    if (!listening) context.skip();
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const result = await start(['--quiet'], { PORT: String(port) });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`port ${port} (the edge, on [::1] where localhost names also go) is already taken`);
+      expect(result.stderr).toMatch(/--port \/ PORT \(0 picks a free one\)/);
+    } finally {
+      blocker.close();
+    }
+  }, 30_000);
+
   it('reports s3rver dying and stops, instead of answering 502 in silence', async () => {
     let killed = false;
     const result = await start(['--quiet'], {}, (text, data) => {
