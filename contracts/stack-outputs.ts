@@ -10,4 +10,5 @@ export const OUTPUT_KEYS = {
   siteUrl: 'SiteUrl',
   ciRoleArn: 'CiRoleArn',
   edgeFunctionVersionArn: 'EdgeFunctionVersionArn',
+  previewDomain: 'PreviewDomain',
 } as const;

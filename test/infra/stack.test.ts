@@ -304,6 +304,7 @@ describe('outputs', () => {
       'DistributionDomainName',
       'DistributionId',
       'EdgeFunctionVersionArn',
+      'PreviewDomain',
       'SiteUrl',
     ]);
     template.hasOutput('BucketName', { Value: { Ref: Match.stringLikeRegexp('^SiteBucket') } });
