@@ -132,7 +132,7 @@ describe('channels on s3rver', () => {
     const later = () => new Date(Date.now() + 40 * 86_400_000);
     const stale = await prune({ ...base(), keep: 0, olderThanMs: 0, channelsOlderThanMs: 30 * 86_400_000, now: later });
     expect(stale.deletedChannels).toEqual(['pr-7']);
-    expect(stale.deletedReleases.sort()).toEqual(['pr7-1', 'pr7-2']);
+    expect([...stale.deletedReleases].sort()).toEqual(['pr7-1', 'pr7-2']);
     expect(await liveOn('pr-7')).toBeUndefined();
     expect(await liveOn('production')).toBe('prod-2');
     await expect(verify(base())).resolves.toMatchObject({ release: 'prod-2' });
