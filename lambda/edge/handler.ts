@@ -137,6 +137,8 @@ export function createEdgeHandler(deps: EdgeDependencies): EdgeHandler {
       now: deps.now,
       log: deps.log,
       labels: { bucket: origin.bucket, key: keys[0] as string, channel },
+      // A deleted preview pointer is `shellfront channels delete`; a deleted production one, an accident.
+      keepWhenDeleted: isProduction,
     });
     if (isProduction) {
       production.set(cacheKey, cache);

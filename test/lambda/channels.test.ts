@@ -149,6 +149,24 @@ describe('channels at the edge', () => {
   });
 });
 
+describe('a deleted channel', () => {
+  it('turns a preview into the 404 page once its pointer is deleted; production keeps serving its last good one', async () => {
+    const { s3, clock, handler } = setup();
+    s3.put(PRODUCTION, makeManifest(makeRelease({ id: 'prod-1' })));
+    s3.put(channelPointerKey('pr-7'), makeManifest(makeRelease({ id: 'pr7-1' })));
+    expect(response(await handler(at('pr-7.preview.example.com'))).status).toBe('200');
+    expect(response(await handler(at('www.example.com'))).status).toBe('200');
+    s3.objects.delete(channelPointerKey('pr-7'));
+    s3.objects.delete(PRODUCTION);
+    clock.advance(60_000);
+    const gone = response(await handler(at('pr-7.preview.example.com')));
+    expect(gone.status).toBe('404');
+    expect(gone.body).toContain('There is no preview named pr-7');
+    // Production's pointer deleted by accident: the last good release stays (and the error is logged).
+    expect(header(response(await handler(at('www.example.com'))), RELEASE_HEADER)).toBe('prod-1');
+  });
+});
+
 describe('production before and after the pointer migration', () => {
   it('falls back to the legacy manifest.json, then follows the new pointer once a deploy writes it', async () => {
     const { s3, clock, handler } = setup();
