@@ -6,7 +6,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { MANIFEST_KEY, parseManifest, type Manifest } from '../contracts/release.ts';
+import { channelPointerKey, PRODUCTION_CHANNEL } from '../contracts/channels.ts';
+import { parseManifest, type Manifest } from '../contracts/release.ts';
 import { PROJECT_ROOT } from '../scripts/paths.ts';
 import { LOCAL_REGION, S3RVER_CREDENTIALS } from './s3-server.ts';
 import type { S3Origin } from './s3-origin.ts';
@@ -88,12 +89,13 @@ export function runCli(args: readonly string[], endpoint: string, options: { onS
   });
 }
 
-/** The live manifest in the local bucket, or undefined when nothing was deployed yet. */
-export async function liveManifest(s3: S3Origin): Promise<Manifest | undefined> {
-  const response = await s3.get(`/${MANIFEST_KEY}`);
+/** A channel's live manifest in the local bucket, or undefined when nothing was deployed to it yet. */
+export async function liveManifest(s3: S3Origin, channel: string = PRODUCTION_CHANNEL): Promise<Manifest | undefined> {
+  const key = channelPointerKey(channel);
+  const response = await s3.get(`/${key}`);
   const chunks: Buffer[] = [];
   for await (const chunk of response.body as AsyncIterable<Buffer>) chunks.push(chunk);
   if (response.status === 404) return undefined;
-  if (response.status !== 200) throw new Error(`reading ${MANIFEST_KEY} from the local S3 answered ${response.status}`);
+  if (response.status !== 200) throw new Error(`reading ${key} from the local S3 answered ${response.status}`);
   return parseManifest(Buffer.concat(chunks).toString('utf8'));
 }

@@ -125,7 +125,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const deployed = result.json?.unchanged !== true;
     for (const line of result.stderr.trim().split('\n').filter(Boolean)) log(`  │ ${line}`);
     const manifest = await liveManifest(origin);
-    if (!manifest) throw new Error('the deploy finished but the local bucket has no manifest.json');
+    if (!manifest) throw new Error('the deploy finished but the local bucket has no production pointer');
     const uncovered = uncoveredAssetPrefixes(manifest.release.assetPrefixes, table);
     if (uncovered.length > 0) {
       const patterns = uncovered.map(assetPatternForDir).join(',');
