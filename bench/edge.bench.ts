@@ -13,7 +13,8 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CONFIG_HEADERS } from '../contracts/edge-config.ts';
+import { channelPointerKey, PRODUCTION_CHANNEL } from '../contracts/channels.ts';
+import { CHANNEL_HEADERS, CONFIG_HEADERS } from '../contracts/edge-config.ts';
 import { LOCAL_REGION, S3RVER_CREDENTIALS, startS3Server } from '../local/s3-server.ts';
 import { bundleEdge, edgeBuildOptions } from '../lambda/build.ts';
 import { PROJECT_ROOT } from '../scripts/paths.ts';
@@ -35,6 +36,11 @@ const BUCKET = 'shellfront-bench';
 /** The same site with a 1,000-rule `_redirects` (bench/edge-rules.ts), and the index's worst case. */
 const RULES_BUCKET = 'shellfront-bench-rules';
 const WORST_BUCKET = 'shellfront-bench-worst';
+/** Production and 50 preview channels, each its own release (issue 8: warm figures with 50 channels). */
+const CHANNELS_BUCKET = 'shellfront-bench-channels';
+const PREVIEW_DOMAIN = 'preview.example.com';
+const CHANNEL_COUNT = 50;
+const POINTER = channelPointerKey(PRODUCTION_CHANNEL);
 const WARM_RUNS = 200_000;
 const COLD_RUNS = 25;
 const figures: Figure[] = [];
@@ -46,8 +52,13 @@ function figure(name: string, value: number, unit: string, target?: string, pass
   console.log(`${name}: ${rounded} ${unit}${target ? `  (target ${target}: ${pass ? 'pass' : 'MISS'})` : ''}`);
 }
 
-function event(uri: string, ttlSeconds = 60, bucket = BUCKET): CloudFrontRequestEvent {
+function event(uri: string, ttlSeconds = 60, bucket = BUCKET, viewerHost?: string): CloudFrontRequestEvent {
   const header = CONFIG_HEADERS.manifestTtlSeconds;
+  const domain = CHANNEL_HEADERS.previewDomain;
+  const custom = {
+    [header]: [{ key: header, value: String(ttlSeconds) }],
+    ...(viewerHost ? { [domain]: [{ key: domain, value: PREVIEW_DOMAIN }] } : {}),
+  };
   return {
     Records: [
       {
@@ -57,14 +68,14 @@ function event(uri: string, ttlSeconds = 60, bucket = BUCKET): CloudFrontRequest
             method: 'GET',
             uri,
             querystring: '',
-            headers: {},
+            headers: viewerHost ? { [CHANNEL_HEADERS.viewerHost]: [{ key: CHANNEL_HEADERS.viewerHost, value: viewerHost }] } : {},
             origin: {
               s3: {
                 domainName: `${bucket}.s3.${LOCAL_REGION}.amazonaws.com`,
                 region: LOCAL_REGION,
                 authMethod: 'none',
                 path: '',
-                customHeaders: { [header]: [{ key: header, value: String(ttlSeconds) }] },
+                customHeaders: custom,
               },
             },
           },
@@ -154,7 +165,7 @@ import { S3Client, GetObjectCommand } from '@aws-sdk/client-s3';
 const client = new S3Client({ region: '${LOCAL_REGION}', endpoint: process.env.AWS_ENDPOINT_URL_S3, forcePathStyle: true,
   requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
 export async function handler() {
-  const object = await client.send(new GetObjectCommand({ Bucket: '${BUCKET}', Key: 'manifest.json' }));
+  const object = await client.send(new GetObjectCommand({ Bucket: '${BUCKET}', Key: '${POINTER}' }));
   const manifest = JSON.parse(await object.Body.transformToString());
   return { ok: typeof manifest.release.shell === 'string' };
 }`,
@@ -163,7 +174,7 @@ import { AwsClient } from 'aws4fetch';
 const client = new AwsClient({ accessKeyId: process.env.AWS_ACCESS_KEY_ID, secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY,
   service: 's3', region: '${LOCAL_REGION}', retries: 0 });
 export async function handler() {
-  const response = await client.fetch(process.env.AWS_ENDPOINT_URL_S3 + '/${BUCKET}/manifest.json', { signal: AbortSignal.timeout(1000) });
+  const response = await client.fetch(process.env.AWS_ENDPOINT_URL_S3 + '/${BUCKET}/${POINTER}', { signal: AbortSignal.timeout(1000) });
   const manifest = JSON.parse(await response.text());
   return { ok: typeof manifest.release.shell === 'string' };
 }`,
@@ -190,7 +201,7 @@ async function main(): Promise<void> {
     return { name, file };
   });
 
-  const s3 = await startS3Server({ directory: join(work, 's3'), buckets: [BUCKET, RULES_BUCKET, WORST_BUCKET] });
+  const s3 = await startS3Server({ directory: join(work, 's3'), buckets: [BUCKET, RULES_BUCKET, WORST_BUCKET, CHANNELS_BUCKET] });
   const proxy = await countingProxy(s3.endpoint);
   const client = new S3Client({
     region: LOCAL_REGION,
@@ -201,14 +212,19 @@ async function main(): Promise<void> {
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
   const put = (id: string) =>
-    client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'manifest.json', Body: JSON.stringify(makeManifest(makeRelease({ id }))) }));
+    client.send(new PutObjectCommand({ Bucket: BUCKET, Key: POINTER, Body: JSON.stringify(makeManifest(makeRelease({ id }))) }));
   await put('bench-1');
   for (const [bucket, rules] of [
     [RULES_BUCKET, migrationRules()],
     [WORST_BUCKET, adversarialRules()],
   ] as const) {
     const body = JSON.stringify(makeManifest(makeRelease({ id: 'bench-rules', rules })));
-    await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'manifest.json', Body: body }));
+    await client.send(new PutObjectCommand({ Bucket: bucket, Key: POINTER, Body: body }));
+  }
+  const channelNames = [PRODUCTION_CHANNEL, ...Array.from({ length: CHANNEL_COUNT }, (_, i) => `pr-${i}`)];
+  for (const name of channelNames) {
+    const body = JSON.stringify(makeManifest(makeRelease({ id: `bench-${name}` })));
+    await client.send(new PutObjectCommand({ Bucket: CHANNELS_BUCKET, Key: channelPointerKey(name), Body: body }));
   }
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_S3: proxy.endpoint,
@@ -260,6 +276,29 @@ async function main(): Promise<void> {
     figure('1,000 rules, mixed paths: throughput relative to the same-run baseline', (100 * ruled.perSecond) / base.perSecond, '%');
     figure('1,000 rules all starting with a placeholder, none matching (worst case): warm invocations per second', worst.perSecond, '/s');
     figure('1,000 rules all starting with a placeholder, none matching (worst case): warm p99', worst.p99, 'µs');
+
+    // 50 warm preview channels and production in one container (requests cycling over all 51
+    // hosts), against the same-run single-channel baseline with previews on.
+    const hosts = channelNames.map((name) => (name === PRODUCTION_CHANNEL ? 'www.example.com' : `${name}.${PREVIEW_DOMAIN}`));
+    const [single, many] = await measureWarm(
+      [
+        { handler: await coldContainer(bundle), events: [event('/pipelines/42', 60, CHANNELS_BUCKET, 'www.example.com')] },
+        { handler: await coldContainer(bundle), events: hosts.map((host) => event('/pipelines/42', 60, CHANNELS_BUCKET, host)) },
+      ],
+      WARM_RUNS,
+    );
+    if (!single || !many) throw new Error('measureWarm returned too few results');
+    figure('same-run baseline, previews on, production only: warm invocations per second', single.perSecond, '/s');
+    figure('same-run baseline, previews on, production only: warm p99', single.p99, 'µs');
+    figure(
+      `${CHANNEL_COUNT} warm preview channels + production: warm invocations per second`,
+      many.perSecond,
+      '/s',
+      '> 100,000/s',
+      many.perSecond > 100_000,
+    );
+    figure(`${CHANNEL_COUNT} warm preview channels + production: warm p50`, many.p50, 'µs');
+    figure(`${CHANNEL_COUNT} warm preview channels + production: warm p99`, many.p99, 'µs', '< 50 µs', many.p99 < 50);
 
     // S3 requests: 1,000 concurrent requests on a cold container.
     proxy.reset();

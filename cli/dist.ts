@@ -82,12 +82,12 @@ export async function readLayout(root: string, options: ScanOptions = {}): Promi
   // Build metadata, and the rules files (read into the release record, not served).
   const skipped = [...build.metadata, ...paths.filter((path) => RULES_FILES.includes(path))];
   const reserved = paths.filter(
-    (path) => !skipped.includes(path) && (path === MANIFEST_KEY || path.startsWith(RELEASES_PREFIX) || path.startsWith(SHELLFRONT_PREFIX)),
+    (path) => !skipped.includes(path) && (path.startsWith(RELEASES_PREFIX) || path.startsWith(SHELLFRONT_PREFIX)),
   );
   if (reserved.length > 0) {
     throw new InputError(
-      `These files in ${root} collide with names shellfront reserves in the bucket ("${MANIFEST_KEY}" at the root, the "${RELEASES_PREFIX}" and "${SHELLFRONT_PREFIX}" folders):\n` +
-        `${listSome(reserved)}\nRename them in the build (e.g. a web app manifest as site.webmanifest, and its <link rel="manifest"> with it).`,
+      `These files in ${root} collide with the folders shellfront reserves in the bucket ("${RELEASES_PREFIX}" and "${SHELLFRONT_PREFIX}"):\n` +
+        `${listSome(reserved)}\nRename those folders in the build.`,
     );
   }
   const unsafe = paths.flatMap((path) => {

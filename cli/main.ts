@@ -11,6 +11,7 @@ import { streamReporter, type Reporter } from './report.ts';
 import type { RetryOptions } from './retry.ts';
 import { closest, helpFor, parseCommandArgs, wantsJson, type CommandSpec } from './spec.ts';
 import { SPECS, type CommandName } from './specs.ts';
+import type { StackInfo } from './stack.ts';
 
 export interface RunContext {
   readonly argv: readonly string[];
@@ -22,8 +23,8 @@ export interface RunContext {
   readonly version?: string;
   /** Tests inject a client; otherwise one is built from the environment. */
   readonly createS3Client?: (region: string) => S3Client;
-  /** Tests inject the stack lookup; otherwise CloudFormation is asked. */
-  readonly bucketFromStack?: (stack: string, region: string) => Promise<string>;
+  /** Tests inject the stack lookup (the bucket, or the bucket and the outputs); otherwise CloudFormation is asked. */
+  readonly bucketFromStack?: (stack: string, region: string) => Promise<string | StackInfo>;
 }
 
 export async function run(context: RunContext): Promise<number> {
@@ -58,7 +59,8 @@ export async function run(context: RunContext): Promise<number> {
     const sockets = spec.sockets?.(options) ?? 0;
     const client = context.createS3Client?.(region) ?? createS3Client({ region, env, maxSockets: sockets });
     const objectWriter = context.createS3Client ? undefined : createObjectWriter(client, { env, maxSockets: sockets });
-    const bucket = where.bucket !== undefined ? where.bucket : await (context.bucketFromStack ?? lookUpStack)(where.stack, region);
+    const found = where.bucket !== undefined ? where.bucket : await (context.bucketFromStack ?? lookUpStack)(where.stack, region);
+    const { bucket, outputs } = typeof found === 'string' ? { bucket: found, outputs: {} } : found;
     // 3. The command.
     try {
       const result = await spec.run(options, {
@@ -66,6 +68,7 @@ export async function run(context: RunContext): Promise<number> {
         bucket,
         reporter: quiet,
         retry: retryReporting(reporter),
+        stackOutputs: outputs,
         ...(objectWriter ? { objectWriter } : {}),
       });
       stdout.write(json ? `${JSON.stringify(result)}\n` : spec.render(result));
@@ -112,9 +115,9 @@ function bucketSource(
   return { stack };
 }
 
-async function lookUpStack(stack: string, region: string): Promise<string> {
-  const { bucketFromStack, createCloudFormationClient } = await import('./stack.ts');
-  return bucketFromStack(createCloudFormationClient(region), stack);
+async function lookUpStack(stack: string, region: string): Promise<StackInfo> {
+  const { readStack, createCloudFormationClient } = await import('./stack.ts');
+  return readStack(createCloudFormationClient(region), stack);
 }
 
 /** Says once every few seconds that S3 is throttling or failing and the CLI is backing off. */

@@ -34,6 +34,8 @@ export interface Target {
   readonly retry: RetryOptions;
   /** Plain PUTs as signed HTTP requests (cli/direct-put.ts), when the client was built for uploads. */
   readonly objectWriter?: DirectPut;
+  /** The stack's outputs by key, with `--stack` (contracts/stack-outputs.ts OUTPUT_KEYS); empty with `--bucket`. */
+  readonly stackOutputs?: Readonly<Record<string, string>>;
 }
 
 export interface CommandSpec<Options = unknown, Result = unknown> {

@@ -14,6 +14,9 @@ import { parseDuration, parseWholeNumber, readConfigFile, splitList } from './in
 import { readGitInfo } from './release-id.ts';
 import { normalizeFileExtensions } from './rules/read.ts';
 import type { StatusResult } from './commands/status.ts';
+import type { ChannelsResult } from './commands/channels.ts';
+import { deletableChannelProblem } from './channels.ts';
+import { CHANNEL_NAME_RULE, channelNameProblem, PRODUCTION_CHANNEL, previewDomainProblem } from '../contracts/channels.ts';
 import { siteUrl, waitUntilLive, type WaitResult } from './wait.ts';
 import { DEFAULT_EDGE_CONFIG } from '../contracts/edge-config.ts';
 import { count, formatBytes } from './report.ts';
@@ -25,6 +28,36 @@ export const DEFAULT_CONCURRENCY = 64;
 const text = (input: ParsedInput, flag: string) => input.values[flag] as string | undefined;
 const flag = (input: ParsedInput, name: string) => input.values[name] === true;
 const releaseFlag = { type: 'string', value: '<id>', help: 'a release id' } as const;
+const channelFlags = {
+  channel: { type: 'string', value: '<name>', help: 'the channel (default production); a preview such as pr-123' },
+} as const;
+const previewDomainFlags = {
+  'preview-domain': {
+    type: 'string',
+    value: '<domain>',
+    help: "where previews are served, to print their URLs (default: the stack's PreviewDomain output)",
+  },
+} as const;
+
+/** --channel, checked before any network call: one DNS label (contracts/channels.ts). */
+function channelOption(input: ParsedInput): { channel?: string } {
+  const channel = text(input, 'channel');
+  if (channel === undefined) return {};
+  const problem = channelNameProblem(channel);
+  if (problem) throw new UsageError(`--channel ${JSON.stringify(channel)}: ${problem}; ${CHANNEL_NAME_RULE}`);
+  return { channel };
+}
+
+function previewDomainOption(input: ParsedInput): { previewDomain?: string } {
+  const domain = text(input, 'preview-domain');
+  if (domain === undefined) return {};
+  const problem = previewDomainProblem(domain);
+  if (problem) throw new UsageError(`--preview-domain ${problem}`);
+  return { previewDomain: domain };
+}
+
+/** ` on <channel>` for a preview; nothing for production. */
+const onChannel = (channel: string) => (channel === PRODUCTION_CHANNEL ? '' : ` on channel ${channel}`);
 
 /** Default bound for --wait: the edge's manifest TTL + the shell's CDN time + a margin (default stack settings). */
 const DEFAULT_WAIT_SECONDS = DEFAULT_EDGE_CONFIG.manifestTtlSeconds + DEFAULT_EDGE_CONFIG.shellCdnSeconds + 30;
@@ -80,9 +113,12 @@ function noPositionals(input: ParsedInput, command: string): void {
   if (input.positionals.length > 0) throw new UsageError(`${command} takes no positional arguments, got ${input.positionals.join(' ')}`);
 }
 
-type DeployInput = Omit<DeployOptions, 'client' | 'bucket' | 'reporter' | 'retry' | 'objectWriter'> & { concurrency: number } & WaitInput;
+type DeployInput = Omit<DeployOptions, 'client' | 'bucket' | 'reporter' | 'retry' | 'objectWriter'> & {
+  concurrency: number;
+  previewDomain?: string;
+} & WaitInput;
 
-const deploy: CommandSpec<DeployInput, DeployResult & { wait?: WaitResult }> = {
+const deploy: CommandSpec<DeployInput, DeployResult & { url?: string; wait?: WaitResult }> = {
   name: 'deploy',
   summary: 'upload a build as a new release and make it live',
   positional: '<dist>',
@@ -116,6 +152,8 @@ const deploy: CommandSpec<DeployInput, DeployResult & { wait?: WaitResult }> = {
     'git-ref': { type: 'string', value: '<ref>', help: "its branch or tag (default: GITHUB_REF_NAME, else the build folder's branch)" },
     concurrency: { type: 'string', value: '<n>', help: `parallel uploads (default ${DEFAULT_CONCURRENCY})` },
     'dry-run': { type: 'boolean', help: 'read the bucket and report what would be uploaded; write nothing' },
+    ...channelFlags,
+    ...previewDomainFlags,
     ...waitFlags,
   },
   async options(input) {
@@ -147,45 +185,60 @@ const deploy: CommandSpec<DeployInput, DeployResult & { wait?: WaitResult }> = {
       ...(fileExtensions ? { fileExtensions } : {}),
       ...(git ? { git } : {}),
       dryRun: flag(input, 'dry-run'),
+      ...channelOption(input),
+      ...previewDomainOption(input),
       ...waitOption(input),
     };
   },
   sockets: (options) => options.concurrency,
   async run(options, target) {
     const { deploy: run } = await import('./commands/deploy.ts');
-    const { wait, ...deployOptions } = options;
+    const { channelAddress } = await import('./channels.ts');
+    const { wait, previewDomain, ...deployOptions } = options;
     const result = await run({ ...deployOptions, ...target });
-    return waited(result, { ...(wait ? { wait } : {}) }, target, result.live);
+    const url = channelAddress(result.channel, { previewDomain, stackOutputs: target.stackOutputs });
+    return waited({ ...result, ...(url ? { url } : {}) }, { ...(wait ? { wait } : {}) }, target, result.live);
   },
   render(r) {
-    if (r.unchanged) return `Unchanged: ${r.release} is live in s3://${r.bucket} with this exact build (complete); nothing was written\n`;
+    const at = r.url ? `  url: ${r.url}\n` : '';
+    if (r.unchanged) {
+      return `Unchanged: ${r.release} is live${onChannel(r.channel)} in s3://${r.bucket} with this exact build (complete); nothing was written\n${at}`;
+    }
     const head = r.dryRun
-      ? `Dry run for ${r.release}: nothing was written; a deploy would upload`
-      : `Deployed ${r.release} to s3://${r.bucket}: live now. Uploaded`;
+      ? `Dry run for ${r.release}${onChannel(r.channel)}: nothing was written; a deploy would upload`
+      : `Deployed ${r.release} to s3://${r.bucket}: live${onChannel(r.channel)} now${r.channel === PRODUCTION_CHANNEL ? '' : ' (production untouched)'}. Uploaded`;
     return (
       `${head}\n` +
       `  assets: ${count(r.assets.uploaded, 'new asset')} (${formatBytes(r.assets.bytesUploaded)}), ${r.assets.skipped} of ${count(r.assets.total, 'asset')} already in the bucket\n` +
       `  release files: ${count(r.files.uploaded, 'file')} (${formatBytes(r.files.bytesUploaded)})\n` +
-      (r.previous && !r.dryRun ? `  previous: ${r.previous} (\`shellfront rollback\` brings it back)\n` : '') +
+      (r.previous && !r.dryRun
+        ? `  previous: ${r.previous} (\`shellfront rollback${r.channel === PRODUCTION_CHANNEL ? '' : ` --channel ${r.channel}`}\` brings it back)\n`
+        : '') +
+      (r.dryRun ? '' : at) +
       waitLine(r.wait)
     );
   },
   stepSummary: (r) =>
-    `### shellfront deploy: ${r.dryRun ? 'dry run' : r.unchanged ? 'unchanged' : 'live'}\n\n| | |\n|---|---|\n| release | \`${r.release}\` |\n| bucket | \`${r.bucket}\` |\n` +
+    `### shellfront deploy: ${r.dryRun ? 'dry run' : r.unchanged ? 'unchanged' : 'live'}\n\n| | |\n|---|---|\n| release | \`${r.release}\` |\n| channel | \`${r.channel}\` |\n| bucket | \`${r.bucket}\` |\n` +
+    (r.url && !r.dryRun ? `| url | ${r.url} |\n` : '') +
     `| uploaded | ${count(r.assets.uploaded, 'asset')}, ${count(r.files.uploaded, 'release file')} (${formatBytes(r.bytesUploaded)}) |\n` +
     (r.previous ? `| previous | \`${r.previous}\` |\n` : '') +
     (r.wait ? `| live at | ${r.wait.url} after ${(r.wait.liveAfterMs / 1000).toFixed(1)} s |\n` : ''),
 };
 
-const rollback: CommandSpec<{ to?: string } & WaitInput, RollbackResult & { wait?: WaitResult }> = {
+const rollback: CommandSpec<{ to?: string; channel?: string } & WaitInput, RollbackResult & { wait?: WaitResult }> = {
   name: 'rollback',
   summary: 'make the previous (or --to <id>) release live again',
   description: 'Makes the previous live release (or --to <id>) live again after checking all its objects exist.',
-  flags: { to: { ...releaseFlag, help: 'the release to make live (default: the one live before, skipping pruned ones)' }, ...waitFlags },
+  flags: {
+    to: { ...releaseFlag, help: 'the release to make live (default: the one live before, skipping pruned ones)' },
+    ...channelFlags,
+    ...waitFlags,
+  },
   options(input) {
     noPositionals(input, 'rollback');
     const to = releaseIdOption(input, 'to');
-    return { ...(to !== undefined ? { to } : {}), ...waitOption(input) };
+    return { ...(to !== undefined ? { to } : {}), ...channelOption(input), ...waitOption(input) };
   },
   async run(options, target) {
     const { rollback: run } = await import('./commands/rollback.ts');
@@ -195,49 +248,52 @@ const rollback: CommandSpec<{ to?: string } & WaitInput, RollbackResult & { wait
   },
   render: (r) =>
     (r.changed
-      ? `Rolled back s3://${r.bucket}: ${r.release} is live (was ${r.previous}; \`shellfront rollback --to ${r.previous}\` undoes this)\n`
-      : `${r.release} was already live; nothing was written\n`) + waitLine(r.wait),
+      ? `Rolled back s3://${r.bucket}${onChannel(r.channel)}: ${r.release} is live (was ${r.previous}; \`shellfront rollback --to ${r.previous}${r.channel === PRODUCTION_CHANNEL ? '' : ` --channel ${r.channel}`}\` undoes this)\n`
+      : `${r.release} was already live${onChannel(r.channel)}; nothing was written\n`) + waitLine(r.wait),
   stepSummary: (r) =>
-    `### shellfront rollback: \`${r.release}\` live\n\n| | |\n|---|---|\n| release | \`${r.release}\` |\n| was | \`${r.previous}\` |\n| bucket | \`${r.bucket}\` |\n` +
+    `### shellfront rollback: \`${r.release}\` live\n\n| | |\n|---|---|\n| release | \`${r.release}\` |\n| channel | \`${r.channel}\` |\n| was | \`${r.previous}\` |\n| bucket | \`${r.bucket}\` |\n` +
     (r.wait ? `| live at | ${r.wait.url} after ${(r.wait.liveAfterMs / 1000).toFixed(1)} s |\n` : ''),
 };
 
-const status: CommandSpec<{ url?: URL }, StatusResult> = {
+const status: CommandSpec<{ url?: URL; channel?: string }, StatusResult> = {
   name: 'status',
   summary: 'the live release, since when, the one before, whether complete, what the URL serves',
   description:
     'Shows the live release, when it went live, the previous one, and whether it is complete (the verify check);\n' +
     "with --url, what the site's public URL serves right now (through CloudFront's cache) and whether that matches.",
-  flags: { url: { type: 'string', value: '<url>', help: "the site's public URL, e.g. https://www.example.com" } },
+  flags: { url: { type: 'string', value: '<url>', help: "the site's public URL, e.g. https://www.example.com" }, ...channelFlags },
   options(input) {
     noPositionals(input, 'status');
     const url = text(input, 'url');
-    return url !== undefined ? { url: siteUrl('--url', url) } : {};
+    return { ...(url !== undefined ? { url: siteUrl('--url', url) } : {}), ...channelOption(input) };
   },
   async run(options, target) {
     const { status: run } = await import('./commands/status.ts');
     return run({ ...options, ...target });
   },
   render: (r) =>
-    (r.live ? `live: ${r.live} since ${r.liveSince}\nprevious: ${r.previous ?? 'none'}\n` : `nothing is live in s3://${r.bucket}\n`) +
+    (r.channel === PRODUCTION_CHANNEL ? '' : `channel: ${r.channel}\n`) +
+    (r.live
+      ? `live: ${r.live} since ${r.liveSince}\nprevious: ${r.previous ?? 'none'}\n`
+      : `nothing is live${onChannel(r.channel)} in s3://${r.bucket}\n`) +
     (r.live ? (r.complete ? 'complete: yes\n' : `complete: NO\n${r.problems.map((p) => `  ${p}`).join('\n')}\n`) : '') +
     (r.url
       ? `${r.url.url} serves ${r.url.serves ?? `no release header (HTTP ${r.url.status})`}${r.url.matches ? ' (matches)' : r.live ? ' (NOT the live release yet)' : ''}\n`
       : ''),
   stepSummary: (r) =>
-    `### shellfront status\n\n| | |\n|---|---|\n| live | \`${r.live ?? 'none'}\` since ${r.liveSince ?? '-'} |\n| previous | \`${r.previous ?? 'none'}\` |\n| complete | ${r.complete ? 'yes' : 'NO'} |\n` +
+    `### shellfront status\n\n| | |\n|---|---|\n| channel | \`${r.channel}\` |\n| live | \`${r.live ?? 'none'}\` since ${r.liveSince ?? '-'} |\n| previous | \`${r.previous ?? 'none'}\` |\n| complete | ${r.complete ? 'yes' : 'NO'} |\n` +
     (r.url ? `| ${r.url.url} | serves \`${r.url.serves ?? '-'}\` ${r.url.matches ? '(matches)' : '(does not match)'} |\n` : ''),
 };
 
-const releases: CommandSpec<{ limit?: number }, ReleasesResult> = {
+const releases: CommandSpec<{ limit?: number; channel?: string }, ReleasesResult> = {
   name: 'releases',
   summary: 'list releases and which one is live',
   description: 'Lists releases, newest first: time, size, commit (and where it was read), message, and which one is live.',
-  flags: { limit: { type: 'string', value: '<n>', help: 'show at most n releases' } },
+  flags: { limit: { type: 'string', value: '<n>', help: 'show at most n releases' }, ...channelFlags },
   options(input) {
     noPositionals(input, 'releases');
     const limit = parseWholeNumber('limit', text(input, 'limit'), 1);
-    return limit !== undefined ? { limit } : {};
+    return { ...(limit !== undefined ? { limit } : {}), ...channelOption(input) };
   },
   async run(options, target) {
     const { releases: run } = await import('./commands/releases.ts');
@@ -252,24 +308,33 @@ const releases: CommandSpec<{ limit?: number }, ReleasesResult> = {
         (release.createdAt ?? '?').slice(0, 19).replace('T', ' ').padEnd(20),
         (release.bytes === null ? 'unreadable' : formatBytes(release.bytes)).padStart(10),
         (release.gitSha ? `${release.gitSha.slice(0, 7)}${release.gitSource ? ` (${release.gitSource})` : ''}` : '-').padEnd(9),
-        release.problem ?? release.message ?? '',
+        [release.problem ?? release.message ?? '', ...(release.channels.length ? [`[${release.channels.join(', ')}]`] : [])].join(' '),
       ].join(' '),
     );
-    return `${rows.join('\n')}\n${r.live ? `* live: ${r.live}` : 'nothing is live'} (${count(r.total, 'release')})\n`;
+    return `${rows.join('\n')}\n${r.live ? `* live${onChannel(r.channel)}: ${r.live}` : `nothing is live${onChannel(r.channel)}`} (${count(r.total, 'release')})\n`;
   },
 };
 
-const prune: CommandSpec<{ keep: number; olderThanMs?: number; dryRun: boolean; dropRollbackTarget: boolean }, PruneResult> = {
+const prune: CommandSpec<
+  { keep: number; olderThanMs?: number; channelsOlderThanMs?: number; dryRun: boolean; dropRollbackTarget: boolean },
+  PruneResult
+> = {
   name: 'prune',
   summary: 'delete old releases and unreferenced assets',
   description:
-    'Keeps the <n> newest releases, plus the live one and the one `rollback` would go to; deletes the\n' +
-    'other releases, and assets no kept release uses once they are older than --older-than.',
+    'Keeps the <n> newest releases, plus what every channel serves and what its `rollback` would go to;\n' +
+    'deletes the other releases, and assets no kept release uses once they are older than --older-than.\n' +
+    '--channels-older-than first deletes preview channels not deployed for that long (never production).',
   flags: {
     keep: { type: 'string', value: '<n>', help: 'how many of the newest releases to keep (0 or more; required)' },
     'older-than': { type: 'string', value: '<d>', help: 'grace period for unreferenced assets (default 7d; units m h d w, or 0)' },
     'dry-run': { type: 'boolean', help: 'report what would be deleted, delete nothing' },
     'drop-rollback-target': { type: 'boolean', help: 'also allow deleting the release `rollback` would go to' },
+    'channels-older-than': {
+      type: 'string',
+      value: '<d>',
+      help: 'first delete preview channels whose pointer is older than this (e.g. 30d; never production)',
+    },
   },
   options(input) {
     noPositionals(input, 'prune');
@@ -280,9 +345,11 @@ const prune: CommandSpec<{ keep: number; olderThanMs?: number; dryRun: boolean; 
       );
     }
     const olderThanMs = parseDuration('older-than', text(input, 'older-than'));
+    const channelsOlderThanMs = parseDuration('channels-older-than', text(input, 'channels-older-than'));
     return {
       keep,
       ...(olderThanMs !== undefined ? { olderThanMs } : {}),
+      ...(channelsOlderThanMs !== undefined ? { channelsOlderThanMs } : {}),
       dryRun: flag(input, 'dry-run'),
       dropRollbackTarget: flag(input, 'drop-rollback-target'),
     };
@@ -292,22 +359,23 @@ const prune: CommandSpec<{ keep: number; olderThanMs?: number; dryRun: boolean; 
     return run({ ...options, ...target });
   },
   render: (r) =>
-    `${r.dryRun ? 'Dry run: would delete' : 'Deleted'} ${count(r.deletedReleases.length, 'release')}, ${count(r.deletedFiles, 'release file')}, ` +
+    `${r.dryRun ? 'Dry run: would delete' : 'Deleted'} ${r.deletedChannels.length ? `${count(r.deletedChannels.length, 'channel')} (${r.deletedChannels.join(', ')}), ` : ''}` +
+    `${count(r.deletedReleases.length, 'release')}, ${count(r.deletedFiles, 'release file')}, ` +
     `${count(r.deletedAssets, 'asset')} (${formatBytes(r.bytesFreed)}); kept ${r.kept.join(', ') || 'none'}` +
     (r.assetsInGrace ? `; ${count(r.assetsInGrace, 'unreferenced asset')} still in the grace period` : '') +
     `; afterwards \`shellfront rollback\` ${r.rollbackTarget ? `goes to ${r.rollbackTarget}` : 'has nothing to go to'}\n`,
 };
 
-const verify: CommandSpec<{ release?: string }, VerifyResult> = {
+const verify: CommandSpec<{ release?: string; channel?: string }, VerifyResult> = {
   name: 'verify',
   summary: 'check the live release is complete',
   description:
     'Checks that the live (or named) release is complete in the bucket, and that its index.html\nloads nothing the bucket lacks. Exit 5 when it is not.',
-  flags: { release: { ...releaseFlag, help: 'the release to check (default: the live one)' } },
+  flags: { release: { ...releaseFlag, help: "the release to check (default: the channel's live one)" }, ...channelFlags },
   options(input) {
     noPositionals(input, 'verify');
     const release = releaseIdOption(input, 'release');
-    return release !== undefined ? { release } : {};
+    return { ...(release !== undefined ? { release } : {}), ...channelOption(input) };
   },
   async run(options, target) {
     const { verify: run } = await import('./commands/verify.ts');
@@ -316,5 +384,53 @@ const verify: CommandSpec<{ release?: string }, VerifyResult> = {
   render: (r) => `${r.release}${r.live ? ' (live)' : ''} is complete: ${count(r.objects, 'object')} present\n`,
 };
 
-export const SPECS = { deploy, releases, rollback, prune, verify, status } as const;
+const channels: CommandSpec<{ delete?: string; previewDomain?: string }, ChannelsResult> = {
+  name: 'channels',
+  summary: 'list channels (production and previews); `channels delete <name>` removes a preview',
+  positional: '[delete <name>]',
+  description:
+    'Lists every channel: its live release, when it last switched, and its URL. `channels delete <name>`\n' +
+    "removes a preview channel's pointer (e.g. when its pull request closes; needs s3:DeleteObject); its\n" +
+    'releases and assets stay until `prune`. Production cannot be deleted.',
+  flags: { ...previewDomainFlags },
+  options(input) {
+    const [action, name, ...rest] = input.positionals;
+    if (action === undefined) return previewDomainOption(input);
+    if (action !== 'delete' || name === undefined || rest.length > 0) {
+      throw new UsageError(
+        `channels takes no arguments (list) or \`delete <name>\`, got ${input.positionals.join(' ')}; e.g. \`shellfront channels delete pr-123 --stack my-site\``,
+      );
+    }
+    const problem = deletableChannelProblem(name);
+    if (problem) throw new UsageError(`channels delete: ${problem}`);
+    return { delete: name, ...previewDomainOption(input) };
+  },
+  async run(options, target) {
+    const { channels: run } = await import('./commands/channels.ts');
+    return run({ ...options, ...target });
+  },
+  render(r) {
+    if (r.action === 'delete') {
+      return r.deleted
+        ? `Deleted channel ${r.channel} from s3://${r.bucket} (it served ${r.release ?? 'an unreadable pointer'}); its address answers 404 within the manifest TTL + shell CDN time\n`
+        : `No channel ${r.channel} in s3://${r.bucket}; nothing to delete\n`;
+    }
+    if (r.channels.length === 0) return `No channels in s3://${r.bucket}: nothing is deployed yet\n`;
+    const rows = r.channels.map((c) =>
+      [
+        c.name.padEnd(20),
+        (c.live ?? 'UNREADABLE').padEnd(26),
+        (c.updatedAt ?? '?').slice(0, 19).replace('T', ' ').padEnd(20),
+        c.url ?? '',
+        c.legacy ? '(legacy manifest.json: the next production deploy migrates it)' : '',
+        c.problem ?? '',
+      ]
+        .join(' ')
+        .trimEnd(),
+    );
+    return `${rows.join('\n')}\n(${count(r.channels.length, 'channel')})\n`;
+  },
+};
+
+export const SPECS = { deploy, releases, rollback, prune, verify, status, channels } as const;
 export type CommandName = keyof typeof SPECS;

@@ -13,7 +13,17 @@ export function createCloudFormationClient(region: string): CloudFormationClient
   return new CloudFormationClient({ region });
 }
 
+/** What the CLI reads from a shellfront stack: the bucket, and every output by key (SiteUrl, PreviewDomain…). */
+export interface StackInfo {
+  readonly bucket: string;
+  readonly outputs: Readonly<Record<string, string>>;
+}
+
 export async function bucketFromStack(client: CloudFormationClient, stackName: string): Promise<string> {
+  return (await readStack(client, stackName)).bucket;
+}
+
+export async function readStack(client: CloudFormationClient, stackName: string): Promise<StackInfo> {
   let answer;
   try {
     answer = await client.send(new DescribeStacksCommand({ StackName: stackName }));
@@ -50,5 +60,7 @@ export async function bucketFromStack(client: CloudFormationClient, stackName: s
         `Is it a shellfront stack, and has it finished deploying? Or pass --bucket.`,
     );
   }
-  return bucket;
+  const byKey: Record<string, string> = {};
+  for (const output of outputs) if (output.OutputKey && output.OutputValue !== undefined) byKey[output.OutputKey] = output.OutputValue;
+  return { bucket, outputs: byKey };
 }

@@ -248,7 +248,6 @@ export function validateReleaseRecord(value: unknown, field = 'release'): Releas
   files.forEach((file, index) => {
     const at = `${field}.files[${index}].path`;
     if (file.path === 'index.html') fail(at, 'index.html is the shell, not a release file');
-    if (file.path === MANIFEST_KEY) fail(at, `"${MANIFEST_KEY}" is reserved for the live-release pointer`);
     if (file.path.startsWith(RELEASES_PREFIX)) fail(at, `"${RELEASES_PREFIX}" is reserved for release files and records`);
     if (file.path.startsWith(SHELLFRONT_PREFIX)) fail(at, `"${SHELLFRONT_PREFIX}" is reserved for channel pointers`);
     if (assetPrefixes.some((prefix: string) => file.path.startsWith(prefix))) {

@@ -10,4 +10,8 @@ export const OUTPUT_KEYS = {
   siteUrl: 'SiteUrl',
   ciRoleArn: 'CiRoleArn',
   edgeFunctionVersionArn: 'EdgeFunctionVersionArn',
+  /** Only with previewDomain: channels are served at `https://<channel>.<PreviewDomain>/` (channelUrl). */
+  previewDomain: 'PreviewDomain',
+  /** Only with previewCiRole: the role pull-request workflows assume (it can never move production). */
+  previewCiRoleArn: 'PreviewCiRoleArn',
 } as const;

@@ -1,8 +1,12 @@
 /**
  * The CloudFront distribution, built from the behavior table in contracts/edge-config.ts:
- * each behavior's origin, function and named cache policy are mapped to CloudFront here.
- * Error responses set only how long CloudFront keeps each error (ERROR_CACHING_SECONDS), never a
- * response page: turning 403/404 into index.html is the bug shellfront replaces.
+ * each behavior's origin, function and named cache policy are mapped to CloudFront here, and each
+ * cache policy is built from its data (`cachePolicySpecs`), so the stack, the handler and the local
+ * edge's cache cannot disagree. With a preview domain, the viewer-request CloudFront Function
+ * (contracts/viewer-function.ts) runs on the behavior with the shell function, and the shell's
+ * cache key includes the viewer host it copies. Error responses set only how long CloudFront
+ * keeps each error (ERROR_CACHING_SECONDS), never a response page: turning 403/404 into
+ * index.html is the bug shellfront replaces.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
@@ -12,13 +16,16 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
-  CACHE_SECONDS,
+  CHANNEL_HEADERS,
+  cachePolicySpecs,
   configHeaders,
   DEFAULT_ROOT_OBJECT,
   ERROR_CACHING_SECONDS,
   type Behavior,
   type CachePolicyName,
+  type CachePolicySpec,
 } from '../contracts/edge-config.ts';
+import { VIEWER_FUNCTION_SOURCE } from '../contracts/viewer-function.ts';
 import { accountUniqueName } from './names.ts';
 import { createResponseHeadersPolicy } from './response-headers.ts';
 import type { ResolvedProps } from './validate.ts';
@@ -29,47 +36,82 @@ export interface SiteDistributionProps {
   readonly edgeFunction: lambda.IVersion;
   /** Where CloudFront standard logs go; none when undefined. */
   readonly logBucket?: s3.IBucket;
+  /**
+   * The certificate covering `settings.aliases`.
+   * @default - `settings.certificateArn`, else none (only the *.cloudfront.net name)
+   */
+  readonly certificate?: acm.ICertificate;
 }
 
-/** CloudFront's policy for each named cache policy of the behavior table. */
-function createCachePolicies(scope: Construct): Record<CachePolicyName, cloudfront.ICachePolicy> {
-  const compressed = { enableAcceptEncodingGzip: true, enableAcceptEncodingBrotli: true };
-  return {
-    // The function sets Cache-Control (s-maxage = shellCdnSeconds); min TTL 0 lets it say "don't".
-    shell: new cloudfront.CachePolicy(scope, 'ShellCachePolicy', {
-      cachePolicyName: accountUniqueName(scope, 128, 'ShellCachePolicy'),
-      comment: 'shellfront shell: honours the origin Cache-Control; path and query string in the cache key',
-      minTtl: Duration.seconds(0),
-      defaultTtl: Duration.seconds(0),
-      maxTtl: Duration.seconds(CACHE_SECONDS.shellMax),
-      headerBehavior: cloudfront.CacheHeaderBehavior.none(),
+/** Construct id (public: renaming one replaces the policy) and comment of each policy of our own. */
+const OWN_POLICIES: Readonly<Partial<Record<CachePolicyName, { readonly id: string; readonly comment: string }>>> = {
+  shell: { id: 'ShellCachePolicy', comment: 'shellfront shell: honours the origin Cache-Control' },
+  'immutable-assets': { id: 'AssetCachePolicy', comment: 'shellfront hashed assets: immutable, a year' },
+};
+
+/**
+ * CloudFront's policy for each named cache policy of the behavior table, built from its data:
+ * TTLs, the headers in the key, the query strings; `managed` ones are CloudFront's own.
+ */
+function createCachePolicies(scope: Construct, previews: boolean): Record<CachePolicyName, cloudfront.ICachePolicy> {
+  const specs = cachePolicySpecs({ previews });
+  const build = (name: CachePolicyName): cloudfront.ICachePolicy => {
+    const spec = specs[name];
+    if (spec.managed === 'CachingDisabled') return cloudfront.CachePolicy.CACHING_DISABLED;
+    const own = OWN_POLICIES[name];
+    if (!own) throw new Error(`cache policy "${name}" has no construct id: add it to OWN_POLICIES in infra/distribution.ts`);
+    const { id, comment } = own;
+    return new cloudfront.CachePolicy(scope, id, {
+      cachePolicyName: accountUniqueName(scope, 128, id),
+      comment: `${comment}${describeKey(spec)}`,
+      minTtl: Duration.seconds(spec.minTtl),
+      defaultTtl: Duration.seconds(spec.defaultTtl),
+      maxTtl: Duration.seconds(spec.maxTtl),
+      headerBehavior:
+        spec.headers.length > 0 ? cloudfront.CacheHeaderBehavior.allowList(...spec.headers) : cloudfront.CacheHeaderBehavior.none(),
       cookieBehavior: cloudfront.CacheCookieBehavior.none(),
-      // The query reaches the function only to be carried to a _redirects target (routing ignores it).
-      queryStringBehavior: cloudfront.CacheQueryStringBehavior.all(),
-      ...compressed,
-    }),
-    'immutable-assets': new cloudfront.CachePolicy(scope, 'AssetCachePolicy', {
-      cachePolicyName: accountUniqueName(scope, 128, 'AssetCachePolicy'),
-      comment: 'shellfront hashed assets: immutable, a year',
-      minTtl: Duration.seconds(0),
-      defaultTtl: Duration.seconds(CACHE_SECONDS.immutableAssets),
-      maxTtl: Duration.seconds(CACHE_SECONDS.immutableAssets),
-      headerBehavior: cloudfront.CacheHeaderBehavior.none(),
-      cookieBehavior: cloudfront.CacheCookieBehavior.none(),
-      queryStringBehavior: cloudfront.CacheQueryStringBehavior.none(),
-      ...compressed,
-    }),
-    disabled: cloudfront.CachePolicy.CACHING_DISABLED,
+      queryStringBehavior:
+        spec.queryStrings === 'all' ? cloudfront.CacheQueryStringBehavior.all() : cloudfront.CacheQueryStringBehavior.none(),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+    });
   };
+  const names = Object.keys(specs) as CachePolicyName[];
+  return Object.fromEntries(names.map((name) => [name, build(name)])) as Record<CachePolicyName, cloudfront.ICachePolicy>;
+}
+
+/** `; path and query string in the cache key`, or nothing when the key is the path alone. */
+function describeKey(spec: CachePolicySpec): string {
+  const parts = ['path', ...(spec.queryStrings === 'all' ? ['query string'] : []), ...spec.headers];
+  if (parts.length === 1) return '';
+  return `; ${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]} in the cache key`;
+}
+
+/**
+ * The viewer-request CloudFront Function of preview channels: the contract's exact source, on the
+ * cloudfront-js-2.0 runtime. Functions are global to the account, hence the region in the name.
+ */
+function createViewerFunction(scope: Construct): cloudfront.Function {
+  return new cloudfront.Function(scope, 'ViewerFunction', {
+    functionName: accountUniqueName(scope, 64, 'viewer'),
+    comment: `shellfront preview channels: copies the viewer Host into ${CHANNEL_HEADERS.viewerHost}`,
+    runtime: cloudfront.FunctionRuntime.JS_2_0,
+    code: cloudfront.FunctionCode.fromInline(VIEWER_FUNCTION_SOURCE),
+  });
 }
 
 export class SiteDistribution extends Construct {
   readonly distribution: cloudfront.Distribution;
+  /** The viewer-request function, when preview channels are on. */
+  readonly viewerFunction?: cloudfront.Function;
 
   constructor(scope: Construct, id: string, props: SiteDistributionProps) {
     super(scope, id);
     const { settings } = props;
-    const cachePolicies = createCachePolicies(this);
+    const previews = settings.previewDomain !== undefined;
+    const cachePolicies = createCachePolicies(this, previews);
+    const viewerFunction = previews ? createViewerFunction(this) : undefined;
+    this.viewerFunction = viewerFunction;
     const responseHeadersPolicy = createResponseHeadersPolicy(this, 'SecurityHeaders', settings.contentSecurityPolicy);
     const bucketOrigin = origins.S3BucketOrigin.withOriginAccessControl(props.bucket, {
       // OAC names are unique per account: the region keeps two regions' stacks apart.
@@ -79,7 +121,10 @@ export class SiteDistribution extends Construct {
       }),
       // LIST: a missing key is a 404 from S3, not a 403.
       originAccessLevels: [cloudfront.AccessLevel.READ, cloudfront.AccessLevel.LIST],
-      customHeaders: configHeaders(settings.edgeConfig),
+      customHeaders: {
+        ...configHeaders(settings.edgeConfig),
+        ...(settings.previewDomain ? { [CHANNEL_HEADERS.previewDomain]: settings.previewDomain } : {}),
+      },
     });
     const apiOrigin = settings.apiDomain
       ? new origins.HttpOrigin(settings.apiDomain, {
@@ -103,6 +148,10 @@ export class SiteDistribution extends Construct {
         ...(behavior.edgeFunction
           ? { edgeLambdas: [{ functionVersion: props.edgeFunction, eventType: cloudfront.LambdaEdgeEventType.ORIGIN_REQUEST }] }
           : {}),
+        // Where the shell function runs, the viewer host must reach it: only there (each run is billed).
+        ...(behavior.edgeFunction && viewerFunction
+          ? { functionAssociations: [{ function: viewerFunction, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }] }
+          : {}),
       };
     };
 
@@ -112,7 +161,10 @@ export class SiteDistribution extends Construct {
     for (const behavior of settings.behaviors) {
       if (behavior !== defaultBehavior) additionalBehaviors[behavior.pathPattern] = toOptions(behavior);
     }
-    const custom = settings.domainNames.length > 0 && settings.certificateArn;
+    const certificate =
+      props.certificate ??
+      (settings.certificateArn ? acm.Certificate.fromCertificateArn(this, 'Certificate', settings.certificateArn) : undefined);
+    const custom = settings.aliases.length > 0 && certificate;
 
     this.distribution = new cloudfront.Distribution(this, 'Resource', {
       comment: 'shellfront: SPA shell at the edge',
@@ -127,8 +179,8 @@ export class SiteDistribution extends Construct {
       ...(settings.webAclArn ? { webAclId: settings.webAclArn } : {}),
       ...(custom
         ? {
-            domainNames: [...settings.domainNames],
-            certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', settings.certificateArn as string),
+            domainNames: [...settings.aliases],
+            certificate,
             minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
             sslSupportMethod: cloudfront.SSLMethod.SNI,
           }

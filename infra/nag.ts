@@ -60,11 +60,11 @@ export function acknowledgeFindings(targets: NagTargets, settings: ResolvedProps
     ack(distribution, 'AwsSolutions-CFR3', 'Access logging was turned off on purpose (accessLogs=false).');
     ack(bucket, 'AwsSolutions-S1', 'Access logging was turned off on purpose (accessLogs=false).');
   }
-  if (settings.domainNames.length === 0) {
+  if (settings.aliases.length === 0) {
     ack(
       distribution,
       'AwsSolutions-CFR4',
-      'Without a custom domain CloudFront serves its *.cloudfront.net certificate, whose minimum protocol cannot be set; with domainNames the stack sets TLSv1.2_2021.',
+      'Without a custom domain CloudFront serves its *.cloudfront.net certificate, whose minimum protocol cannot be set; with domainNames or previewDomain the stack sets TLSv1.2_2021.',
     );
   }
   ack(

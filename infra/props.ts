@@ -7,7 +7,10 @@ import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import type * as route53 from 'aws-cdk-lib/aws-route53';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 
-/** Who may deploy: a GitHub Actions workflow of one repository, on one ref (or environment). */
+/**
+ * Who may deploy: GitHub Actions workflows of one repository, on one ref, in one environment, or
+ * run by pull requests (each is one OIDC `sub` claim the role trusts).
+ */
 export interface CiRoleOptions {
   /**
    * The repository whose workflows may assume the role, as `owner/name`.
@@ -27,6 +30,14 @@ export interface CiRoleOptions {
    * @example 'production'
    */
   readonly environment?: string;
+  /**
+   * Trust workflows run by `pull_request` events instead of a ref: GitHub's `sub` claim is then
+   * `repo:<repository>:pull_request` (any pull request from a branch of the repository). Meant for
+   * `previewCiRole`; set at most one of `ref`, `environment` and `pullRequest`.
+   * @default false for `ciRole`; for `previewCiRole`, true unless `ref` or `environment` is set
+   * @example true
+   */
+  readonly pullRequest?: boolean;
   /**
    * ARN of the account's existing GitHub OIDC provider (an account can have only one).
    * @default - a new provider for token.actions.githubusercontent.com
@@ -74,22 +85,40 @@ export interface ShellfrontProps {
    */
   readonly fetchTimeoutMs?: number;
   /**
-   * Custom domain names (aliases) of the distribution. Needs `certificateArn`.
+   * Custom domain names (aliases) of the distribution. Needs `certificateArn`. (`previewDomain`
+   * adds its own wildcard alias; do not list it here.)
    * @default - only the *.cloudfront.net name
    * @example ['www.example.com', 'example.com']
    */
   readonly domainNames?: readonly string[];
   /**
-   * ARN of an ACM certificate in us-east-1 covering every domain name.
-   * @default - none; required with `domainNames`
+   * ARN of an ACM certificate in us-east-1 covering every domain name, and `*.<previewDomain>`
+   * when `previewDomain` is set (you are responsible for that: the stack cannot read the
+   * certificate's names, and CloudFront refuses an alias the certificate does not cover).
+   * @default - none; required with `domainNames`. With only `previewDomain` and a `hostedZone`,
+   *   the stack requests a DNS-validated certificate for `*.<previewDomain>` (stack in us-east-1)
    * @example 'arn:aws:acm:us-east-1:123456789012:certificate/0b1c2d3e-...'
    */
   readonly certificateArn?: string;
   /**
-   * Route 53 zone in which to create A/AAAA alias records for every domain name.
+   * Route 53 zone in which to create A/AAAA alias records for every domain name, and the
+   * wildcard `*.<previewDomain>` records when `previewDomain` is set (it must be inside the zone).
    * @default - no DNS records (point your DNS at the distribution yourself)
    */
   readonly hostedZone?: route53.IHostedZone;
+  /**
+   * The domain whose one-label sub-domains serve preview channels: `https://pr-7.<previewDomain>`
+   * serves channel `pr-7` (contracts/channels.ts). The distribution gets the alias
+   * `*.<previewDomain>`, a viewer-request CloudFront Function that copies the viewer's Host into a
+   * cache-key header (billed per request, on the default behavior), and the S3 origin tells the
+   * edge function the domain. The certificate must cover `*.<previewDomain>`: `certificateArn`,
+   * or with a `hostedZone` and no `certificateArn` one the stack requests (stack in us-east-1).
+   * Lowercase, no `*.`, no trailing dot, at most 189 characters.
+   * @default - no preview channels: no CloudFront Function, the shell's cache key as without it,
+   *   every host serves production
+   * @example 'preview.example.com'
+   */
+  readonly previewDomain?: string;
   /**
    * CloudFront price class.
    * @default PriceClass.PRICE_CLASS_ALL
@@ -158,4 +187,14 @@ export interface ShellfrontProps {
    * @example { repository: 'acme/storefront', ref: 'refs/heads/main' }
    */
   readonly ciRole?: CiRoleOptions;
+  /**
+   * A narrower role for pull-request workflows: it may list the bucket, read and write objects
+   * (releases, assets, preview channel pointers) and delete preview channel pointers, and an
+   * explicit Deny keeps it from writing or deleting production's pointer and the legacy
+   * `manifest.json`. It shares the GitHub OIDC provider with `ciRole` (give both the same
+   * `oidcProviderArn`, or neither).
+   * @default - no preview-only role
+   * @example { repository: 'acme/storefront' } // trusts repo:acme/storefront:pull_request
+   */
+  readonly previewCiRole?: CiRoleOptions;
 }

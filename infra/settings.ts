@@ -21,6 +21,7 @@ export const CONTEXT_KEYS = {
   fetchTimeoutMs: 'bound on one manifest GET (default 1000)',
   domainNames: 'comma-separated custom domain names',
   certificateArn: 'ACM certificate ARN in us-east-1 (with domainNames)',
+  previewDomain: 'domain whose sub-domains serve preview channels, e.g. preview.example.com (pr-7.preview.example.com)',
   hostedZoneId: 'Route 53 zone id for alias records (with hostedZoneName)',
   hostedZoneName: 'Route 53 zone name, e.g. example.com',
   priceClass: '100, 200 or All (default All)',
@@ -37,6 +38,7 @@ export const CONTEXT_KEYS = {
   ciEnvironment: 'GitHub environment of the deploy job (instead of the ref)',
   ciOidcProviderArn: 'existing GitHub OIDC provider ARN (default: create one)',
   ciAllowPrune: 'true/false: allow s3:DeleteObject for shellfront prune (default false)',
+  ciPreviewRole: "true/false: also a preview-only role for ciRepository's pull_request workflows (default false)",
 } as const;
 
 export type ContextKey = keyof typeof CONTEXT_KEYS;
@@ -71,6 +73,9 @@ const CONTEXT_KEY_OF_PROP: Readonly<Record<string, ContextKey>> = {
   'ciRole.environment': 'ciEnvironment',
   'ciRole.oidcProviderArn': 'ciOidcProviderArn',
   'ciRole.allowPrune': 'ciAllowPrune',
+  previewCiRole: 'ciPreviewRole',
+  'previewCiRole.repository': 'ciRepository',
+  'previewCiRole.oidcProviderArn': 'ciOidcProviderArn',
   hostedZone: 'hostedZoneId',
   behaviors: 'assetPathPatterns',
 };
@@ -163,7 +168,7 @@ export function readSettings(context: Record<string, unknown>, env: NodeJS.Proce
   }
 
   const ciRepository = str('ciRepository');
-  for (const key of ['ciRef', 'ciEnvironment', 'ciOidcProviderArn', 'ciAllowPrune'] as const) {
+  for (const key of ['ciRef', 'ciEnvironment', 'ciOidcProviderArn', 'ciAllowPrune', 'ciPreviewRole'] as const) {
     if (context[key] !== undefined && !ciRepository)
       fail(key, 'is set but ciRepository is not: set -c ciRepository=owner/name to create the CI role');
   }
@@ -179,6 +184,7 @@ export function readSettings(context: Record<string, unknown>, env: NodeJS.Proce
     fetchTimeoutMs: num('fetchTimeoutMs'),
     domainNames: list('domainNames'),
     certificateArn: str('certificateArn'),
+    previewDomain: str('previewDomain'),
     priceClass,
     contentSecurityPolicy: str('csp'),
     webAclArn: str('webAclArn'),
@@ -197,6 +203,11 @@ export function readSettings(context: Record<string, unknown>, env: NodeJS.Proce
           allowPrune: bool('ciAllowPrune'),
         })
       : undefined,
+    // The preview-only role trusts the same repository's pull_request workflows, through the same provider.
+    previewCiRole:
+      ciRepository && bool('ciPreviewRole')
+        ? defined({ repository: ciRepository, oidcProviderArn: str('ciOidcProviderArn'), pullRequest: true })
+        : undefined,
   });
   return {
     stackName,

@@ -1,11 +1,13 @@
 /**
  * `Shellfront`: the whole edge of a single-page app in one construct. Bucket (versioned,
  * private, RETAIN), the Lambda@Edge shell function, the distribution with its behaviors,
- * optional DNS records and an optional GitHub Actions deploy role.
+ * optional DNS records, optional preview channels (`previewDomain`: wildcard alias, certificate,
+ * records) and optional GitHub Actions deploy roles.
  *
  *   new Shellfront(this, 'Site', { apiDomain: 'api.example.com' });
  */
 import { Annotations, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -67,6 +69,10 @@ export class Shellfront extends Construct {
   readonly edgeFunction: lambda.IVersion;
   /** The GitHub Actions deploy role, when `ciRole` is set. */
   readonly ciRole?: GithubDeployRole;
+  /** The preview-only role for pull-request workflows, when `previewCiRole` is set. */
+  readonly previewCiRole?: GithubDeployRole;
+  /** The certificate the stack requested for `*.<previewDomain>` (only without `certificateArn`). */
+  readonly previewCertificate?: acm.Certificate;
   /** `https://` + the first domain name, or the distribution's own name. */
   readonly siteUrl: string;
   readonly settings: ResolvedProps;
@@ -104,6 +110,16 @@ export class Shellfront extends Construct {
         this.node.path,
       );
     }
+    if (this.settings.previewDomain !== undefined && !this.settings.certificateArn && stack.region !== EDGE_REGION) {
+      const wildcard = `*.${this.settings.previewDomain}`;
+      throw new ShellfrontConfigError(
+        `previewDomain: without certificateArn the stack would request the certificate for "${wildcard}" in ${stack.region}, ` +
+          `but CloudFront only uses certificates from ${EDGE_REGION}: request it there (aws acm request-certificate --region ${EDGE_REGION} ` +
+          `--domain-name "${wildcard}" --validation-method DNS) and pass its ARN as certificateArn, or deploy the stack in ${EDGE_REGION}`,
+        'previewDomain',
+        this.node.path,
+      );
+    }
     const ownLogBucket = this.settings.accessLogs && !props.logBucket ? this.createLogBucket() : undefined;
     const logBucket = this.settings.accessLogs ? (props.logBucket ?? ownLogBucket) : undefined;
     const bucketName = props.bucketName ?? (stack.region === EDGE_REGION ? undefined : this.crossRegionBucketName());
@@ -114,11 +130,15 @@ export class Shellfront extends Construct {
       ...(props.edgeCode ? { code: props.edgeCode } : {}),
       ...(props.edgeRuntime ? { runtime: props.edgeRuntime } : {}),
     }).version;
+    if (this.settings.previewDomain !== undefined && !this.settings.certificateArn && props.hostedZone) {
+      this.previewCertificate = this.createPreviewCertificate(props.hostedZone, this.settings.previewDomain);
+    }
     this.distribution = new SiteDistribution(this, 'Distribution', {
       bucket: this.bucket,
       settings: this.settings,
       edgeFunction: this.edgeFunction,
       ...(logBucket ? { logBucket } : {}),
+      ...(this.previewCertificate ? { certificate: this.previewCertificate } : {}),
     }).distribution;
     if (props.hostedZone) this.createAliasRecords(props.hostedZone);
     this.monitoring = new SiteMonitoring(this, 'Monitoring', {
@@ -129,6 +149,16 @@ export class Shellfront extends Construct {
     if (this.settings.ciRole) {
       this.ciRole = new GithubDeployRole(this, 'CiRole', { bucket: this.bucket, options: this.settings.ciRole });
     }
+    if (this.settings.previewCiRole) {
+      this.previewCiRole = new GithubDeployRole(this, 'PreviewCiRole', {
+        bucket: this.bucket,
+        options: this.settings.previewCiRole,
+        previewOnly: true,
+        // One GitHub OIDC provider per account: the deploy role's, when there is one.
+        ...(this.ciRole ? { provider: this.ciRole.provider } : {}),
+      });
+    }
+    // Never the preview wildcard: the site is production.
     this.siteUrl = `https://${this.settings.domainNames[0] ?? this.distribution.distributionDomainName}`;
     acknowledgeFindings(
       { distribution: this.distribution, bucket: this.bucket, ...(ownLogBucket ? { logBucket: ownLogBucket } : {}) },
@@ -193,6 +223,23 @@ export class Shellfront extends Construct {
     this.settings.domainNames.forEach((recordName, index) => {
       new route53.ARecord(this, `AliasRecord${index}`, { zone, recordName, target });
       new route53.AaaaRecord(this, `AliasRecordIpv6${index}`, { zone, recordName, target });
+    });
+    if (this.settings.previewDomain !== undefined) {
+      // One wildcard pair serves every channel: no DNS change per pull request.
+      const recordName = `*.${this.settings.previewDomain}`;
+      new route53.ARecord(this, 'PreviewAliasRecord', { zone, recordName, target });
+      new route53.AaaaRecord(this, 'PreviewAliasRecordIpv6', { zone, recordName, target });
+    }
+  }
+
+  /**
+   * The wildcard certificate for the preview domain, validated by DNS in `zone`. Only in us-east-1
+   * (checked above): CloudFront uses certificates from there alone.
+   */
+  private createPreviewCertificate(zone: route53.IHostedZone, previewDomain: string): acm.Certificate {
+    return new acm.Certificate(this, 'PreviewCertificate', {
+      domainName: `*.${previewDomain}`,
+      validation: acm.CertificateValidation.fromDns(zone),
     });
   }
 }

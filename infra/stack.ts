@@ -48,5 +48,17 @@ export class ShellfrontStack extends Stack {
         'Role for GitHub Actions (aws-actions/configure-aws-credentials role-to-assume)',
       );
     output(OUTPUT_KEYS.edgeFunctionVersionArn, this.site.edgeFunction.edgeArn, 'Published Lambda@Edge version (us-east-1)');
+    if (this.site.settings.previewDomain !== undefined)
+      output(
+        OUTPUT_KEYS.previewDomain,
+        this.site.settings.previewDomain,
+        'Preview channels are served at https://<channel>.<this domain>/',
+      );
+    if (this.site.previewCiRole)
+      output(
+        OUTPUT_KEYS.previewCiRoleArn,
+        this.site.previewCiRole.role.roleArn,
+        'Preview-only role for pull-request workflows (never writes the production pointer)',
+      );
   }
 }

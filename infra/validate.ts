@@ -4,6 +4,7 @@
  */
 import { RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import { previewDomainProblem } from '../contracts/channels.ts';
 import {
   assetPatternProblem,
   behaviorTable,
@@ -51,6 +52,13 @@ export const DEFAULT_ACCESS_LOG_RETENTION_DAYS = 90;
 export const DEFAULT_NONCURRENT_VERSION_DAYS = 30;
 export const DEFAULT_CI_REF = 'refs/heads/main';
 
+/** A CI role's options with their defaults applied. */
+export type ResolvedCiRole = CiRoleOptions & {
+  readonly ref: string;
+  readonly allowPrune: boolean;
+  readonly pullRequest: boolean;
+};
+
 export interface ResolvedProps {
   readonly edgeConfig: EdgeConfig;
   /** CloudFront's evaluation order; the API behavior only when there is an API domain. */
@@ -59,6 +67,10 @@ export interface ResolvedProps {
   readonly apiPathPattern: string;
   readonly assetPathPatterns: readonly string[];
   readonly domainNames: readonly string[];
+  /** The domain whose sub-domains are preview channels (contracts/channels.ts), if any. */
+  readonly previewDomain: string | undefined;
+  /** Every alias of the distribution: the domain names, then `*.<previewDomain>`. */
+  readonly aliases: readonly string[];
   readonly certificateArn: string | undefined;
   readonly priceClass: cloudfront.PriceClass;
   readonly contentSecurityPolicy: string;
@@ -69,7 +81,8 @@ export interface ResolvedProps {
   readonly accessLogRetentionDays: number;
   readonly noncurrentVersionDays: number;
   readonly bucketRemovalPolicy: RemovalPolicy;
-  readonly ciRole: (Required<Omit<CiRoleOptions, 'environment' | 'oidcProviderArn'>> & CiRoleOptions) | undefined;
+  readonly ciRole: ResolvedCiRole | undefined;
+  readonly previewCiRole: ResolvedCiRole | undefined;
 }
 
 const HOSTNAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/i;
@@ -122,25 +135,68 @@ function checkHostname(name: string, value: string, { wildcard = false } = {}): 
   }
 }
 
-function resolveCiRole(options: CiRoleOptions | undefined): ResolvedProps['ciRole'] {
+type CiRoleProp = 'ciRole' | 'previewCiRole';
+
+function resolveCiRole(name: CiRoleProp, options: CiRoleOptions | undefined): ResolvedCiRole | undefined {
   if (!options) return undefined;
   if (!REPOSITORY.test(options.repository)) {
-    fail(`ciRole.repository must be "owner/name" of a GitHub repository, got ${JSON.stringify(options.repository)}`);
+    fail(`${name}.repository must be "owner/name" of a GitHub repository, got ${JSON.stringify(options.repository)}`);
   }
   const ref = options.ref ?? DEFAULT_CI_REF;
   if (!GIT_REF.test(ref) || ref.includes('..')) {
-    fail(`ciRole.ref must be one exact git ref like "refs/heads/main" (no wildcards), got ${JSON.stringify(ref)}`);
+    fail(`${name}.ref must be one exact git ref like "refs/heads/main" (no wildcards), got ${JSON.stringify(ref)}`);
   }
   if (options.environment !== undefined && !ENVIRONMENT.test(options.environment)) {
-    fail(`ciRole.environment must be a GitHub environment name like "production", got ${JSON.stringify(options.environment)}`);
+    fail(`${name}.environment must be a GitHub environment name like "production", got ${JSON.stringify(options.environment)}`);
+  }
+  if (options.pullRequest && (options.ref !== undefined || options.environment !== undefined)) {
+    fail(
+      `${name}.pullRequest is set with ${options.ref !== undefined ? 'ref' : 'environment'}: each names the one kind of workflow ` +
+        'the role trusts (its OIDC subject); set only one of ref, environment and pullRequest',
+    );
   }
   if (known(options.oidcProviderArn) && !OIDC_PROVIDER_ARN.test(options.oidcProviderArn)) {
     fail(
-      `ciRole.oidcProviderArn must be the ARN of the GitHub OIDC provider ` +
+      `${name}.oidcProviderArn must be the ARN of the GitHub OIDC provider ` +
         `(arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com), got ${JSON.stringify(options.oidcProviderArn)}`,
     );
   }
-  return { ...options, ref, allowPrune: options.allowPrune ?? false };
+  // A preview-only role trusts pull requests unless told otherwise; the deploy role trusts its ref.
+  const pullRequest = options.pullRequest ?? (name === 'previewCiRole' && options.ref === undefined && options.environment === undefined);
+  return { ...options, ref, allowPrune: options.allowPrune ?? false, pullRequest };
+}
+
+/** Both roles trust one GitHub OIDC provider: an account has only one for token.actions.githubusercontent.com. */
+function checkSharedProvider(ciRole: CiRoleOptions | undefined, previewCiRole: CiRoleOptions | undefined): void {
+  if (!ciRole || !previewCiRole || ciRole.oidcProviderArn === previewCiRole.oidcProviderArn) return;
+  fail(
+    `previewCiRole.oidcProviderArn (${JSON.stringify(previewCiRole.oidcProviderArn ?? null)}) differs from ciRole.oidcProviderArn ` +
+      `(${JSON.stringify(ciRole.oidcProviderArn ?? null)}): an account has one GitHub OIDC provider and both roles trust it; ` +
+      'give both the same ARN, or neither (the stack then creates one)',
+  );
+}
+
+/**
+ * The preview domain, checked by the contract's rule (the handler and the local edge use the same
+ * one), with the fix for each kind of mistake.
+ */
+function checkPreviewDomain(domain: string | undefined): void {
+  if (!known(domain)) return;
+  const problem = previewDomainProblem(domain);
+  if (problem) {
+    const fix =
+      domain.trim() !== domain.trim().toLowerCase()
+        ? `; use ${JSON.stringify(domain.trim().toLowerCase())}`
+        : /characters; at most/.test(problem)
+          ? '; choose a shorter preview domain'
+          : '';
+    fail(`previewDomain ${problem}${fix}`);
+  }
+  if (domain === 'localhost') {
+    fail(
+      'previewDomain "localhost" is the local edge\'s preview domain (npm start); on AWS name a domain you control, e.g. "preview.example.com"',
+    );
+  }
 }
 
 export function resolveProps(props: ShellfrontProps): ResolvedProps {
@@ -167,12 +223,30 @@ export function resolveProps(props: ShellfrontProps): ResolvedProps {
   domainNames.forEach((name, index) => checkHostname(`domainNames[${index}]`, name, { wildcard: true }));
   const duplicate = domainNames.find((name, index) => domainNames.indexOf(name) !== index);
   if (duplicate) fail(`domainNames lists ${JSON.stringify(duplicate)} twice`);
+  const previewDomain = props.previewDomain;
+  checkPreviewDomain(previewDomain);
+  const previewAlias = previewDomain === undefined ? undefined : `*.${previewDomain}`;
+  if (previewAlias !== undefined && domainNames.includes(previewAlias)) {
+    fail(`domainNames lists ${JSON.stringify(previewAlias)}, which previewDomain adds by itself: remove it from domainNames`);
+  }
+  const aliases = previewAlias === undefined ? domainNames : [...domainNames, previewAlias];
   const certificateArn = props.certificateArn;
   if (domainNames.length > 0 && certificateArn === undefined) {
-    fail(`domainNames ${JSON.stringify(domainNames)} need certificateArn: an ACM certificate in us-east-1 that covers them`);
+    fail(
+      `domainNames ${JSON.stringify(domainNames)} need certificateArn: an ACM certificate in us-east-1 that covers them` +
+        (previewAlias ? ` and ${JSON.stringify(previewAlias)}` : ''),
+    );
   }
-  if (certificateArn !== undefined && domainNames.length === 0) {
-    fail('certificateArn is set but domainNames is empty: list the names the certificate covers, e.g. ["www.example.com"]');
+  if (certificateArn !== undefined && aliases.length === 0) {
+    fail(
+      'certificateArn is set but domainNames is empty (and there is no previewDomain): list the names the certificate covers, e.g. ["www.example.com"]',
+    );
+  }
+  if (previewAlias !== undefined && certificateArn === undefined && !props.hostedZone) {
+    fail(
+      `previewDomain ${JSON.stringify(previewDomain)} needs a certificate for ${JSON.stringify(previewAlias)}: pass certificateArn ` +
+        `(an ACM certificate in us-east-1 covering ${JSON.stringify(previewAlias)}), or hostedZone (the stack then requests one, validated by DNS)`,
+    );
   }
   if (known(certificateArn)) {
     const region = CERTIFICATE_ARN.exec(certificateArn)?.[1];
@@ -184,12 +258,19 @@ export function resolveProps(props: ShellfrontProps): ResolvedProps {
       );
     }
   }
-  if (props.hostedZone && domainNames.length === 0)
-    fail('hostedZone is set but domainNames is empty: nothing to point at the distribution');
+  if (props.hostedZone && aliases.length === 0)
+    fail('hostedZone is set but domainNames is empty (and there is no previewDomain): nothing to point at the distribution');
   const zoneName = props.hostedZone?.zoneName.replace(/\.$/, '');
   if (known(zoneName)) {
-    const outside = domainNames.filter((name) => known(name) && name !== zoneName && !name.endsWith(`.${zoneName}`));
+    const inZone = (name: string) => !known(name) || name === zoneName || name.endsWith(`.${zoneName}`);
+    const outside = domainNames.filter((name) => !inZone(name));
     if (outside.length > 0) fail(`domainNames ${JSON.stringify(outside)} are not inside the hosted zone ${JSON.stringify(zoneName)}`);
+    if (previewDomain !== undefined && !inZone(previewDomain)) {
+      fail(
+        `previewDomain ${JSON.stringify(previewDomain)} is not inside the hosted zone ${JSON.stringify(zoneName)}, where its ` +
+          `${JSON.stringify(previewAlias)} records would go: use a sub-domain of ${JSON.stringify(zoneName)}, or pass the zone that holds it`,
+      );
+    }
   }
 
   const contentSecurityPolicy = props.contentSecurityPolicy ?? DEFAULT_CSP;
@@ -211,6 +292,10 @@ export function resolveProps(props: ShellfrontProps): ResolvedProps {
     }
   }
 
+  const ciRole = resolveCiRole('ciRole', props.ciRole);
+  const previewCiRole = resolveCiRole('previewCiRole', props.previewCiRole);
+  checkSharedProvider(props.ciRole, props.previewCiRole);
+
   return {
     edgeConfig,
     behaviors,
@@ -218,6 +303,8 @@ export function resolveProps(props: ShellfrontProps): ResolvedProps {
     apiPathPattern,
     assetPathPatterns,
     domainNames,
+    previewDomain,
+    aliases,
     certificateArn,
     priceClass: props.priceClass ?? cloudfront.PriceClass.PRICE_CLASS_ALL,
     contentSecurityPolicy,
@@ -233,6 +320,7 @@ export function resolveProps(props: ShellfrontProps): ResolvedProps {
     ),
     noncurrentVersionDays: checkNumber('noncurrentVersionDays', props.noncurrentVersionDays ?? DEFAULT_NONCURRENT_VERSION_DAYS, 1, 3650),
     bucketRemovalPolicy: props.bucketRemovalPolicy ?? RemovalPolicy.RETAIN,
-    ciRole: resolveCiRole(props.ciRole),
+    ciRole,
+    previewCiRole,
   };
 }

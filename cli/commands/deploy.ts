@@ -19,7 +19,8 @@ import { requireReferencedFiles } from '../build-check.ts';
 import { completenessOf, listPrefixes, requireComplete, usedAssetPrefixes, type Listing } from '../completeness.ts';
 import { describeLayout, readLayout, type BuildKind, type DistFile, type DistLayout, type ScannedDist } from '../dist.ts';
 import { ConflictError, TransientError, UsageError, listSome, withNote } from '../errors.ts';
-import { readLive, servableManifest, switchLive, type LiveState } from '../live.ts';
+import { channelFlag, checkChannel, readLive, servableManifest, switchLive, type LiveState } from '../live.ts';
+import { PRODUCTION_CHANNEL } from '../../contracts/channels.ts';
 import { planAssets, sameBuild } from '../plan.ts';
 import { buildRecord, isThisBuild, releaseExists, runtimeConfig, writeRecord } from '../release-record.ts';
 import { checkReleaseId, defaultReleaseId, type GitInfo } from '../release-id.ts';
@@ -33,6 +34,13 @@ export interface DeployOptions {
   readonly client: S3Client;
   readonly bucket: string;
   readonly dist: string;
+  /**
+   * The channel to make the release live on (contracts/channels.ts): `production`, or a preview
+   * such as `pr-123` served at `https://pr-123.<previewDomain>`. Only that channel's pointer is
+   * written; releases and assets are shared by every channel.
+   * @default 'production'
+   */
+  readonly channel?: string;
   /** @default time + short git sha, e.g. `20261123-101500-7bfe0aa` */
   readonly release?: string;
   readonly message?: string;
@@ -60,6 +68,8 @@ export interface DeployOptions {
 export interface DeployResult {
   readonly release: string;
   readonly bucket: string;
+  /** The channel the release went live on. */
+  readonly channel: string;
   readonly kind: BuildKind;
   /** False for a dry run. */
   readonly live: boolean;
@@ -83,26 +93,29 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     throw new UsageError(`--concurrency must be a whole number of at least 1, got ${concurrency}`);
   }
   const id = checkReleaseId(options.release ?? defaultReleaseId(now(), options.git));
+  const channel = checkChannel(options.channel);
   const bucket = new Bucket(options.client, options.bucket, options.retry, options.objectWriter);
   const layout = await readLayout(options.dist, options.assetDirs ? { assetDirs: options.assetDirs } : {});
-  const reads = startReads(bucket, id, layout);
+  const reads = startReads(bucket, id, layout, channel);
   const dist = await describeLayout(layout);
   for (const warning of dist.warnings) reporter.warn(warning);
   // _redirects and _headers are refused (file, line, why) here, before anything is written.
   const routing = await releaseRouting(dist, options.fileExtensions);
   const live = await reads.live;
-  const record = buildRecord(dist, id, now(), { ...options, ...routing }, runtimeConfig(options.config, live.manifest?.release, reporter));
+  // A new preview starts from production's runtime config, so it runs like the site it previews.
+  const configSource = live.manifest?.release ?? (channel === PRODUCTION_CHANNEL ? undefined : (await reads.production)?.manifest?.release);
+  const record = buildRecord(dist, id, now(), { ...options, ...routing }, runtimeConfig(options.config, configSource, reporter));
   if (live.invalid) reporter.warn(`${live.invalid}; this deploy replaces it.`);
   const liveId = live.manifest?.release.id;
   let switching = false;
   try {
     const plan = await planDeploy(bucket, dist, record, live, reads, options, reporter, now());
-    if (plan.kind === 'unchanged') return plan.result;
-    if (options.dryRun) return { ...plan.result, live: false, dryRun: true };
+    if (plan.kind === 'unchanged') return { ...plan.result, channel };
+    if (options.dryRun) return { ...plan.result, channel, live: false, dryRun: true };
     const confirmed = await uploadRelease(bucket, plan, record, concurrency, reporter);
     switching = true;
-    await switchRelease(bucket, record, live, confirmed, now());
-    return { ...plan.result, live: true, dryRun: false };
+    await switchRelease(bucket, record, live, confirmed, now(), reporter);
+    return { ...plan.result, channel, live: true, dryRun: false };
   } catch (error) {
     reporter.endProgress();
     if (!(error instanceof Error) || (switching && error instanceof ConflictError)) throw error;
@@ -110,28 +123,39 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
       // The write of manifest.json itself failed: S3 may have applied it before the connection dropped.
       throw withNote(
         error,
-        `The switch to "${id}" may or may not have happened: run \`shellfront releases\` to see which release is live.`,
+        `The switch to "${id}" may or may not have happened: run \`shellfront releases${channelFlag(channel)}\` to see which release is live.`,
       );
     }
     // Only a failure of S3 or the network goes away on its own; a refusal fails the same way again.
     const rerun = error instanceof TransientError ? ' Re-running the deploy skips assets already uploaded.' : '';
-    throw withNote(error, `Nothing was switched: ${liveId ? `"${liveId}" is still live` : 'no release is live yet'}.${rerun}`);
+    const where = channel === PRODUCTION_CHANNEL ? '' : ` on channel ${channel}`;
+    throw withNote(
+      error,
+      `Nothing was switched: ${liveId ? `"${liveId}" is still live${where}` : `no release is live${where} yet`}.${rerun}`,
+    );
   }
 }
 
 /** The reads S3 must answer, started before hashing so they run while the files are read. */
 interface EarlyReads {
   readonly live: Promise<LiveState>;
+  /** Production's state, read only for a preview's first deploy (its runtime config). */
+  readonly production: Promise<LiveState | undefined>;
   readonly record: Promise<unknown>;
   readonly assets: Promise<Listing>;
   /** The live release's own folder, listed as soon as the pointer names a release with the same file names. */
   readonly liveFolder: Promise<Listing | undefined>;
 }
 
-function startReads(bucket: Bucket, id: string, layout: DistLayout): EarlyReads {
-  const live = early(readLive(bucket, { tolerateInvalid: true }));
+function startReads(bucket: Bucket, id: string, layout: DistLayout, channel: string): EarlyReads {
+  const live = early(readLive(bucket, { channel, tolerateInvalid: true }));
   return {
     live,
+    production: early(
+      channel === PRODUCTION_CHANNEL
+        ? Promise.resolve(undefined)
+        : live.then((state) => (state.manifest ? undefined : readLive(bucket, { tolerateInvalid: true }))),
+    ),
     record: early(bucket.head(releaseRecordKey(id))),
     assets: early(listPrefixes(bucket, usedAssetPrefixes(layout.assetPrefixes, layout.paths))),
     liveFolder: early(
@@ -145,13 +169,13 @@ function startReads(bucket: Bucket, id: string, layout: DistLayout): EarlyReads 
 }
 
 type Plan =
-  | { readonly kind: 'unchanged'; readonly result: DeployResult }
+  | { readonly kind: 'unchanged'; readonly result: Omit<DeployResult, 'channel'> }
   | {
       readonly kind: 'upload';
       readonly uploads: readonly Upload[];
       readonly resuming: boolean;
       readonly reused: number;
-      readonly result: Omit<DeployResult, 'live' | 'dryRun'>;
+      readonly result: Omit<DeployResult, 'live' | 'dryRun' | 'channel'>;
     };
 
 /**
@@ -248,9 +272,10 @@ async function switchRelease(
   live: LiveState,
   confirmed: ReadonlySet<string>,
   now: Date,
+  reporter: Reporter,
 ): Promise<void> {
   await requireComplete(bucket, record, 'Before switching', confirmed);
-  await switchLive(bucket, record, live, now);
+  await switchLive(bucket, record, live, now, reporter);
 }
 
 /** Whether a release has exactly these site files (by name), before any of them is hashed. */
@@ -281,7 +306,7 @@ async function unchangedResult(
   liveListing: Promise<Listing | undefined>,
   dist: ScannedDist,
   reporter: Reporter,
-): Promise<DeployResult | undefined> {
+): Promise<Omit<DeployResult, 'channel'> | undefined> {
   const [assets, own] = await Promise.all([
     assetListing,
     liveListing.then((listing) => listing ?? listPrefixes(bucket, [`${RELEASES_PREFIX}${liveRelease.id}`])),

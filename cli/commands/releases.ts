@@ -2,7 +2,8 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Bucket } from '../bucket.ts';
 import { readHistory, releaseSize } from '../history.ts';
-import { readLive } from '../live.ts';
+import { checkChannel, readLive } from '../live.ts';
+import { readChannels } from '../channels.ts';
 import type { Reporter } from '../report.ts';
 import type { RetryOptions } from '../retry.ts';
 
@@ -11,6 +12,8 @@ export interface ReleasesOptions {
   readonly bucket: string;
   /** Show at most this many (newest first). */
   readonly limit?: number;
+  /** Whose live release and history to show. @default 'production' */
+  readonly channel?: string;
   readonly reporter?: Reporter;
   readonly retry?: RetryOptions;
 }
@@ -26,12 +29,15 @@ export interface ReleaseSummary {
   readonly assets: number | null;
   readonly files: number | null;
   readonly live: boolean;
+  /** Every channel that serves it now. */
+  readonly channels: readonly string[];
   /** Set when the record cannot be read. */
   readonly problem?: string;
 }
 
 export interface ReleasesResult {
   readonly bucket: string;
+  readonly channel: string;
   readonly live: string | null;
   /** Ids that were live before the current one, newest first (what `rollback` walks). */
   readonly previous: readonly string[];
@@ -40,8 +46,14 @@ export interface ReleasesResult {
 }
 
 export async function releases(options: ReleasesOptions): Promise<ReleasesResult> {
+  const channel = checkChannel(options.channel);
   const bucket = new Bucket(options.client, options.bucket, options.retry);
-  const [{ manifest }, history] = await Promise.all([readLive(bucket), readHistory(bucket)]);
+  const [{ manifest }, history, all] = await Promise.all([readLive(bucket, { channel }), readHistory(bucket), readChannels(bucket)]);
+  const servedBy = new Map<string, string[]>();
+  for (const state of all) {
+    const id = state.manifest?.release.id;
+    if (id !== undefined) servedBy.set(id, [...(servedBy.get(id) ?? []), state.name]);
+  }
   const liveId = manifest?.release.id ?? null;
   const summaries = history.releases.map(
     ({ id, record, problem }): ReleaseSummary => ({
@@ -54,11 +66,13 @@ export async function releases(options: ReleasesOptions): Promise<ReleasesResult
       assets: record?.assets.length ?? null,
       files: record?.files.length ?? null,
       live: id === liveId,
+      channels: servedBy.get(id) ?? [],
       ...(problem ? { problem } : {}),
     }),
   );
   return {
     bucket: options.bucket,
+    channel,
     live: liveId,
     previous: manifest?.previous ?? [],
     total: summaries.length,

@@ -7,7 +7,8 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { Bucket } from '../bucket.ts';
 import { requireComplete } from '../completeness.ts';
 import { InputError, UsageError } from '../errors.ts';
-import { readLive, readRecord, switchLive } from '../live.ts';
+import { checkChannel, pointerUrl, readLive, readRecord, switchLive } from '../live.ts';
+import { PRODUCTION_CHANNEL } from '../../contracts/channels.ts';
 import { silentReporter, type Reporter } from '../report.ts';
 import { releaseIdProblem, releaseRecordKey, type ReleaseRecord } from '../../contracts/release.ts';
 import type { RetryOptions } from '../retry.ts';
@@ -17,6 +18,8 @@ export interface RollbackOptions {
   readonly bucket: string;
   /** @default the release that was live before the current one */
   readonly to?: string;
+  /** @default 'production' */
+  readonly channel?: string;
   readonly reporter?: Reporter;
   readonly now?: () => Date;
   readonly retry?: RetryOptions;
@@ -25,6 +28,7 @@ export interface RollbackOptions {
 export interface RollbackResult {
   readonly release: string;
   readonly bucket: string;
+  readonly channel: string;
   /** The release that was live before the rollback. */
   readonly previous: string;
   /** False when the target was already live. */
@@ -37,12 +41,17 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
     const problem = releaseIdProblem(options.to);
     if (problem) throw new UsageError(`--to ${problem}`);
   }
+  const channel = checkChannel(options.channel);
   const bucket = new Bucket(options.client, options.bucket, options.retry);
-  // With --to, an invalid manifest.json is no obstacle: rolling back is how it gets replaced.
-  const live = await readLive(bucket, { tolerateInvalid: options.to !== undefined });
+  // With --to, an invalid pointer is no obstacle: rolling back is how it gets replaced.
+  const live = await readLive(bucket, { channel, tolerateInvalid: options.to !== undefined });
   if (live.invalid) reporter.warn(`${live.invalid}; replacing it with "${options.to}".`);
   if (!live.manifest && !live.invalid) {
-    throw new InputError(`No release is live in s3://${options.bucket} (there is no manifest.json): deploy one first.`);
+    throw new InputError(
+      channel === PRODUCTION_CHANNEL
+        ? `No release is live in s3://${options.bucket} (there is no ${pointerUrl(bucket, channel)}): deploy one first.`
+        : `No release is live on channel ${channel} in s3://${options.bucket} (there is no ${pointerUrl(bucket, channel)}): deploy one with --channel ${channel} first (\`shellfront channels\` lists the channels).`,
+    );
   }
   const current = live.manifest?.release.id ?? '(invalid manifest)';
   const { target, record, pruned } = await findTarget(bucket, options.to, live.manifest?.previous ?? []);
@@ -55,7 +64,7 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
   }
   if (pruned.length > 0) reporter.warn(`Skipping ${pruned.join(', ')}: live before, but pruned since.`);
   if (target === current) {
-    return { release: target, bucket: options.bucket, previous: current, changed: false };
+    return { release: target, bucket: options.bucket, channel, previous: current, changed: false };
   }
   if (!record) {
     const wasLive = live.manifest?.previous.includes(target) ?? false;
@@ -68,8 +77,8 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
   }
   const { checked } = await requireComplete(bucket, record, 'Refusing to roll back, nothing was switched');
   reporter.info(`"${target}" is complete (${checked} objects); switching from "${current}"…`);
-  await switchLive(bucket, record, live, (options.now ?? (() => new Date()))());
-  return { release: target, bucket: options.bucket, previous: current, changed: true };
+  await switchLive(bucket, record, live, (options.now ?? (() => new Date()))(), reporter);
+  return { release: target, bucket: options.bucket, channel, previous: current, changed: true };
 }
 
 /**

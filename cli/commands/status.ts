@@ -6,7 +6,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { Bucket } from '../bucket.ts';
 import { unservedShellReferences } from '../build-check.ts';
 import { checkComplete } from '../completeness.ts';
-import { readLive } from '../live.ts';
+import { checkChannel, readLive } from '../live.ts';
 import type { Reporter } from '../report.ts';
 import type { RetryOptions } from '../retry.ts';
 import { servedRelease, type Served } from '../wait.ts';
@@ -16,6 +16,8 @@ export interface StatusOptions {
   readonly bucket: string;
   /** The site's public URL: also report what it serves now. */
   readonly url?: URL;
+  /** @default 'production' */
+  readonly channel?: string;
   readonly reporter?: Reporter;
   readonly retry?: RetryOptions;
   /** Replaced in tests. */
@@ -24,6 +26,7 @@ export interface StatusOptions {
 
 export interface StatusResult {
   readonly bucket: string;
+  readonly channel: string;
   /** null when nothing is live. */
   readonly live: string | null;
   /** When the pointer last switched (the manifest's updatedAt). */
@@ -36,9 +39,10 @@ export interface StatusResult {
 }
 
 export async function status(options: StatusOptions): Promise<StatusResult> {
+  const channel = checkChannel(options.channel);
   const bucket = new Bucket(options.client, options.bucket, options.retry);
   const [{ manifest }, served] = await Promise.all([
-    readLive(bucket),
+    readLive(bucket, { channel }),
     options.url ? (options.check ?? servedRelease)(options.url) : undefined,
   ]);
   const problems: string[] = [];
@@ -52,6 +56,7 @@ export async function status(options: StatusOptions): Promise<StatusResult> {
   const live = manifest?.release.id ?? null;
   return {
     bucket: options.bucket,
+    channel,
     live,
     liveSince: manifest?.updatedAt ?? null,
     previous: manifest?.previous[0] ?? null,

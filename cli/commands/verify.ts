@@ -8,7 +8,7 @@ import { Bucket } from '../bucket.ts';
 import { requireComplete } from '../completeness.ts';
 import { describe, unservedShellReferences } from '../build-check.ts';
 import { IncompleteReleaseError, InputError, UsageError, listSome } from '../errors.ts';
-import { readLive, readRecord } from '../live.ts';
+import { checkChannel, pointerUrl, readLive, readRecord } from '../live.ts';
 import type { Reporter } from '../report.ts';
 import type { RetryOptions } from '../retry.ts';
 
@@ -17,6 +17,8 @@ export interface VerifyOptions {
   readonly bucket: string;
   /** @default the live release */
   readonly release?: string;
+  /** Whose live release is the default, and which "live" means. @default 'production' */
+  readonly channel?: string;
   readonly reporter?: Reporter;
   readonly retry?: RetryOptions;
 }
@@ -35,11 +37,13 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
     const problem = releaseIdProblem(options.release);
     if (problem) throw new UsageError(`--release ${problem}`);
   }
+  const channel = checkChannel(options.channel);
   const bucket = new Bucket(options.client, options.bucket, options.retry);
-  const { manifest } = await readLive(bucket);
+  const { manifest } = await readLive(bucket, { channel });
   let release: ReleaseRecord | undefined;
   if (options.release === undefined || options.release === manifest?.release.id) {
-    if (!manifest) throw new InputError(`No release is live in s3://${options.bucket} (there is no manifest.json): deploy one first.`);
+    if (!manifest)
+      throw new InputError(`No release is live in s3://${options.bucket} (there is no ${pointerUrl(bucket, channel)}): deploy one first.`);
     release = manifest.release;
   } else {
     release = await readRecord(bucket, options.release);

@@ -73,8 +73,8 @@ function unreachable(pattern: string, build: BuildFacts): string | undefined {
       return `${pattern} is under the asset folder /${prefix}, which CloudFront serves from S3 without the edge function: this rule would never run (asset paths are hashed build output; move the rule to another path)`;
     }
   }
-  if (known === MANIFEST_KEY || known.startsWith(RELEASES_PREFIX) || known.startsWith(SHELLFRONT_PREFIX)) {
-    return `${pattern} is a path shellfront reserves (/${MANIFEST_KEY}, /${RELEASES_PREFIX}…, /${SHELLFRONT_PREFIX}…): the edge answers 404 before any rule`;
+  if (known.startsWith(RELEASES_PREFIX) || known.startsWith(SHELLFRONT_PREFIX)) {
+    return `${pattern} is a path shellfront reserves (/${RELEASES_PREFIX}…, /${SHELLFRONT_PREFIX}…): the edge answers 404 before any rule`;
   }
   return undefined;
 }

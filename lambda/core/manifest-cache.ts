@@ -54,6 +54,13 @@ export interface ManifestCacheOptions<T> {
   readonly log: Logger;
   /** Extra fields on every log line (bucket, key). */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * What a deleted manifest means once one was loaded. true (production): an accident; keep
+   * serving the last good one and log an error. false (a preview channel): the channel was
+   * deleted; forget the release, so the channel answers "missing".
+   * @default true
+   */
+  readonly keepWhenDeleted?: boolean;
 }
 
 export class ManifestCache<T> {
@@ -98,7 +105,8 @@ export class ManifestCache<T> {
         this.renew(settings);
         this.log('info', 'not-modified', started, cache, { release: previous });
       } else if (result.kind === 'missing') {
-        if (this.entry) throw new ManifestGoneError(idOf(this.entry.value));
+        if (this.entry && this.options.keepWhenDeleted !== false) throw new ManifestGoneError(idOf(this.entry.value));
+        this.entry = undefined;
         this.absent = true;
         this.renew(settings);
         this.log('warn', 'missing', started, cache, {});

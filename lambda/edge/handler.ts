@@ -4,7 +4,7 @@
  * reader per bucket+region and one manifest cache per channel (production's never evicted, previews
  * in a bounded LRU), and runs the core. Dependencies (env, fetch, clock, logger) are injected.
  */
-import { channelForHost, channelReadKeys, PRODUCTION_CHANNEL, previewDomainProblem } from '../../contracts/channels.ts';
+import { channelForHost, channelReadKeys, PRODUCTION_CHANNEL, previewDomainProblem, type HostChannel } from '../../contracts/channels.ts';
 import { CHANNEL_HEADERS, parseEdgeConfig, type EdgeConfig } from '../../contracts/edge-config.ts';
 import { parseManifest } from '../../contracts/release.ts';
 import { handleRequest } from '../core/handle.ts';
@@ -60,8 +60,11 @@ export function createEdgeHandler(deps: EdgeDependencies): EdgeHandler {
   const readers = new Map<string, S3ObjectReader>();
   /** Production's cache per bucket: never evicted by previews. */
   const production = new Map<string, ManifestCache<PreparedRelease>>();
-  /** Preview caches, least recently used first (a Map keeps insertion order). */
-  const previews = new Map<string, ManifestCache<PreparedRelease>>();
+  /** Preview caches with the tick of their last use; past the bound, the least recently used goes. */
+  const previews = new Map<string, { cache: ManifestCache<PreparedRelease>; used: number }>();
+  let tick = 0;
+  /** Host → channel, worked out once per distinct host (a bounded set, like the previews). */
+  const hostChannels = new Map<string, HostChannel>();
   const reported = new Set<string>();
   let lastSettings: { key: string; settings: ChannelSettings } | undefined;
 
@@ -100,34 +103,57 @@ export function createEdgeHandler(deps: EdgeDependencies): EdgeHandler {
     return { key, reader };
   };
 
+  const channelOf = (host: string | undefined, previewDomain: string | undefined): HostChannel => {
+    if (previewDomain === undefined || host === undefined) return channelForHost(host, previewDomain);
+    const key = `${previewDomain} ${host}`;
+    let mapped = hostChannels.get(key);
+    if (mapped === undefined) {
+      mapped = channelForHost(host, previewDomain);
+      if (hostChannels.size >= MAX_PREVIEW_CACHES * 4) hostChannels.clear();
+      hostChannels.set(key, mapped);
+    }
+    return mapped;
+  };
+
   const cacheOf = (origin: OriginInfo, channel: string): ManifestCache<PreparedRelease> => {
     const { key: readerKey, reader } = readerOf(origin);
     const isProduction = channel === PRODUCTION_CHANNEL;
-    const caches = isProduction ? production : previews;
     const cacheKey = isProduction ? readerKey : `${readerKey}\u0000${channel}`;
-    let cache = caches.get(cacheKey);
-    if (cache) {
-      if (!isProduction) {
-        // Most recently used goes last.
-        previews.delete(cacheKey);
-        previews.set(cacheKey, cache);
+    if (isProduction) {
+      const cache = production.get(cacheKey);
+      if (cache) return cache;
+    } else {
+      const entry = previews.get(cacheKey);
+      if (entry) {
+        entry.used = ++tick;
+        return entry.cache;
       }
-      return cache;
     }
     const keys = channelReadKeys(channel);
-    cache = new ManifestCache({
+    const cache = new ManifestCache({
       fetch: pointerFetcher(reader, keys),
       accept: (text) => prepareRelease(parseManifest(text)),
       idOf: (release) => release.id,
       now: deps.now,
       log: deps.log,
       labels: { bucket: origin.bucket, key: keys[0] as string, channel },
+      // A deleted preview pointer is `shellfront channels delete`; a deleted production one, an accident.
+      keepWhenDeleted: isProduction,
     });
-    caches.set(cacheKey, cache);
-    if (!isProduction && previews.size > MAX_PREVIEW_CACHES) {
-      const oldest = previews.keys().next().value as string;
-      previews.delete(oldest);
+    if (isProduction) {
+      production.set(cacheKey, cache);
+      return cache;
     }
+    if (previews.size >= MAX_PREVIEW_CACHES) {
+      // Rare (a container past 200 previews): one scan for the least recently used.
+      let oldest: string | undefined;
+      let oldestUse = Number.POSITIVE_INFINITY;
+      for (const [key, entry] of previews) {
+        if (entry.used < oldestUse) [oldest, oldestUse] = [key, entry.used];
+      }
+      if (oldest !== undefined) previews.delete(oldest);
+    }
+    previews.set(cacheKey, { cache, used: ++tick });
     return cache;
   };
 
@@ -147,7 +173,7 @@ export function createEdgeHandler(deps: EdgeDependencies): EdgeHandler {
       }
       const { config, previewDomain } = settingsOf(origin);
       const host = previewDomain === undefined ? undefined : request.headers[CHANNEL_HEADERS.viewerHost]?.[0]?.value;
-      const mapped = channelForHost(host, previewDomain);
+      const mapped = channelOf(host, previewDomain);
       if (mapped.kind === 'unknown') {
         const response = noPreview(request.method, undefined, config.shellCdnSeconds, mapped.reason);
         return toCloudFrontResponse(previewResponse(response, 'none'));

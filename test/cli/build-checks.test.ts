@@ -15,7 +15,10 @@ import { scanDist } from '../../cli/dist.ts';
 import { EXIT, IncompleteReleaseError, InputError } from '../../cli/errors.ts';
 import { shellReferences, sitePath, viteManifestReferences } from '../../cli/references.ts';
 import { assetPatternProblem } from '../../contracts/edge-config.ts';
-import { MANIFEST_KEY, nextManifest, validateReleaseRecord } from '../../contracts/release.ts';
+import { nextManifest, validateReleaseRecord } from '../../contracts/release.ts';
+import { channelPointerKey } from '../../contracts/channels.ts';
+
+const POINTER_KEY = channelPointerKey('production');
 import { body, noSleep, s3Error } from './helpers.ts';
 
 const made: string[] = [];
@@ -109,7 +112,7 @@ describe('viteManifestReferences', () => {
 describe('detectBuild: by shape, never by file name', () => {
   const pwa = JSON.stringify({ name: 'Pipelines', short_name: 'Pipes', start_url: '/', display: 'standalone' });
 
-  it('a Vite build with a web app manifest.json is a Vite build, and the manifest is an ordinary file (refused only for its reserved name)', async () => {
+  it('a Vite build with a web app manifest.json is a Vite build, and the manifest is an ordinary release file', async () => {
     const root = build({
       'index.html': VITE_SHELL,
       '.vite/manifest.json': JSON.stringify({ 'index.html': { file: 'assets/index-CGELnclK.js', css: ['assets/index-B2xQ0mFp.css'] } }),
@@ -125,7 +128,8 @@ describe('detectBuild: by shape, never by file name', () => {
       'manifest.json',
     ]);
     expect(detected).toMatchObject({ kind: 'vite', assetDirs: ['assets/'], metadata: ['.vite/manifest.json'] });
-    await expect(scanDist(root)).rejects.toThrow(/manifest\.json[\s\S]*site\.webmanifest/);
+    const dist = await scanDist(root);
+    expect(dist.files.map((file) => file.path)).toEqual(['manifest.json']);
   });
 
   it('a plain build whose manifest.json is a web app manifest is not a webpack build', async () => {
@@ -166,13 +170,12 @@ describe('detectBuild: by shape, never by file name', () => {
       }),
       'manifest.json': pwa,
     });
-    await expect(scanDist(root)).rejects.toThrow(/manifest\.json/);
-    rmSync(join(root, 'manifest.json'));
+    // Create React App's default public/manifest.json is a release file like any other (a day-one build).
     const dist = await scanDist(root);
     expect(dist.kind).toBe('cra');
     expect(dist.assetPrefixes).toEqual(['static/']);
     expect(dist.assets.map((file) => file.path)).toContain('static/js/main.3f2a1b9c.js');
-    expect(dist.files.map((file) => file.path)).toEqual(['asset-manifest.json']);
+    expect(dist.files.map((file) => file.path)).toEqual(['asset-manifest.json', 'manifest.json']);
     expect(dist.warnings).toEqual([]);
   });
 
@@ -218,9 +221,11 @@ describe('deploy and verify refuse a broken build', () => {
   const listed = new Set<string>();
   beforeEach(() => {
     s3.reset();
+    // Absent unless a test says otherwise: the legacy manifest.json, preview pointers.
+    s3.on(GetObjectCommand).rejects(s3Error('NoSuchKey', 404));
     listed.clear();
     s3.on(GetObjectCommand).rejects(s3Error('NoSuchKey', 404));
-    s3.on(GetObjectCommand, { Key: MANIFEST_KEY }).resolves({
+    s3.on(GetObjectCommand, { Key: POINTER_KEY }).resolves({
       Body: body(JSON.stringify(nextManifest(live, undefined, new Date('2026-11-22T10:00:00Z')))),
       ETag: '"e1"',
     });

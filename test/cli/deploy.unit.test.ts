@@ -17,12 +17,14 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   ASSET_CACHE_CONTROL,
-  MANIFEST_KEY,
   RELEASE_FILE_CACHE_CONTROL,
   nextManifest,
   parseManifest,
   validateReleaseRecord,
 } from '../../contracts/release.ts';
+import { channelPointerKey } from '../../contracts/channels.ts';
+
+const POINTER_KEY = channelPointerKey('production');
 import { deploy } from '../../cli/commands/deploy.ts';
 import { AwsAccessError, ConflictError, EXIT, InputError, TransientError } from '../../cli/errors.ts';
 import { VITE_DIST, body, copyFixture, networkError, noSleep, s3Error } from './helpers.ts';
@@ -52,7 +54,9 @@ function putKeys(): string[] {
 
 beforeEach(() => {
   s3.reset();
-  s3.on(GetObjectCommand, { Key: MANIFEST_KEY }).resolves({ Body: body(liveManifest), ETag: '"etag-1"' });
+  // Absent unless a test says otherwise: the legacy manifest.json, preview pointers.
+  s3.on(GetObjectCommand).rejects(s3Error('NoSuchKey', 404));
+  s3.on(GetObjectCommand, { Key: POINTER_KEY }).resolves({ Body: body(liveManifest), ETag: '"etag-1"' });
   s3.on(HeadObjectCommand).rejects(s3Error('NotFound', 404));
   s3.on(ListObjectsV2Command).callsFake(async (input: { Prefix: string }) => ({
     Contents: putKeys()
@@ -73,7 +77,7 @@ describe('deploy (mocked S3)', () => {
     const result = await deploy(options);
     expect(result).toMatchObject({ release: 'r2', live: true, previous: 'r1', assets: { total: 4, uploaded: 4, skipped: 0 } });
     const keys = putKeys();
-    expect(keys.at(-1)).toBe(MANIFEST_KEY);
+    expect(keys.at(-1)).toBe(POINTER_KEY);
     expect(keys.at(-2)).toBe('releases/r2.json');
     expect(keys.slice(0, -2).sort()).toEqual(
       [
@@ -102,19 +106,21 @@ describe('deploy (mocked S3)', () => {
   });
 
   it('writes the first manifest with If-None-Match *', async () => {
-    s3.on(GetObjectCommand, { Key: MANIFEST_KEY }).rejects(s3Error('NoSuchKey', 404));
+    s3.on(GetObjectCommand, { Key: POINTER_KEY }).rejects(s3Error('NoSuchKey', 404));
     await deploy(options);
-    expect(puts().at(-1)).toMatchObject({ Key: MANIFEST_KEY, IfNoneMatch: '*' });
+    expect(puts().at(-1)).toMatchObject({ Key: POINTER_KEY, IfNoneMatch: '*' });
     expect(puts().at(-1)?.IfMatch).toBeUndefined();
   });
 
-  it('loses a concurrent deploy race with a clear ConflictError (412 on manifest.json)', async () => {
-    s3.on(PutObjectCommand, { Key: MANIFEST_KEY }).rejects(s3Error('PreconditionFailed', 412));
+  it('loses a concurrent deploy race with a clear ConflictError (412 on the production pointer)', async () => {
+    s3.on(PutObjectCommand, { Key: POINTER_KEY }).rejects(s3Error('PreconditionFailed', 412));
     const error = await deploy(options).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConflictError);
     expect((error as ConflictError).exitCode).toBe(EXIT.conflict);
-    expect((error as Error).message).toMatch(/Another deploy or rollback changed .*manifest\.json.*"r2" was NOT made live/);
-    expect(s3.commandCalls(PutObjectCommand, { Key: MANIFEST_KEY })).toHaveLength(1);
+    expect((error as Error).message).toMatch(
+      /Another deploy or rollback changed .*_shellfront\/channels\/production\.json.*"r2" was NOT made live/,
+    );
+    expect(s3.commandCalls(PutObjectCommand, { Key: POINTER_KEY })).toHaveLength(1);
   });
 
   it('names the missing permission on AccessDenied and writes nothing', async () => {
@@ -152,7 +158,7 @@ describe('deploy (mocked S3)', () => {
     expect((error as TransientError).exitCode).toBe(EXIT.transient);
     expect((error as Error).message).toMatch(/kept failing after retries[\s\S]*Nothing was switched: "r1" is still live. Re-running/);
     expect(s3.commandCalls(PutObjectCommand, { Key: 'assets/index-CGELnclK.js' })).toHaveLength(noSleep.attempts);
-    expect(putKeys()).not.toContain(MANIFEST_KEY);
+    expect(putKeys()).not.toContain(POINTER_KEY);
   });
 
   it('stops halfway through uploads on a network failure: no record, no manifest', async () => {
@@ -167,7 +173,7 @@ describe('deploy (mocked S3)', () => {
     expect((error as Error).message).toMatch(/Nothing was switched/);
     const attempted = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input.Key);
     expect(attempted).not.toContain('releases/r2.json');
-    expect(attempted).not.toContain(MANIFEST_KEY);
+    expect(attempted).not.toContain(POINTER_KEY);
   });
 
   it('refuses, before writing anything, an asset key that would get different bytes', async () => {
@@ -194,11 +200,13 @@ describe('deploy (mocked S3)', () => {
     expect(warnings.join('\n')).toMatch(/1 object left by an interrupted upload[\s\S]*assets\/index-CGELnclK\.js/);
 
     s3.reset();
+    // Absent unless a test says otherwise: the legacy manifest.json, preview pointers.
+    s3.on(GetObjectCommand).rejects(s3Error('NoSuchKey', 404));
     const usingIt = validateReleaseRecord({
       ...liveRecord,
       assets: [{ path, size: 0, sha256: 'e'.repeat(64), contentType: 'text/javascript' }],
     });
-    s3.on(GetObjectCommand, { Key: MANIFEST_KEY }).resolves({
+    s3.on(GetObjectCommand, { Key: POINTER_KEY }).resolves({
       Body: body(JSON.stringify(nextManifest(usingIt, undefined, new Date()))),
       ETag: '"e"',
     });
@@ -248,14 +256,14 @@ describe('deploy (mocked S3)', () => {
   });
 
   it('resumes a pinned --release whose earlier run wrote the record of this very build, then switches', async () => {
-    s3.on(PutObjectCommand, { Key: MANIFEST_KEY }).rejects(s3Error('AccessDenied', 403));
+    s3.on(PutObjectCommand, { Key: POINTER_KEY }).rejects(s3Error('AccessDenied', 403));
     await expect(deploy(options)).rejects.toThrow(/Access denied/);
     const recordBody = puts().find((put) => put.Key === 'releases/r2.json')?.Body as string;
     expect(recordBody).toBeTruthy();
 
     s3.on(HeadObjectCommand, { Key: 'releases/r2.json' }).resolves({ ContentLength: recordBody.length });
     s3.on(GetObjectCommand, { Key: 'releases/r2.json' }).resolves({ Body: body(recordBody), ETag: '"rec"' });
-    s3.on(PutObjectCommand, { Key: MANIFEST_KEY }).resolves({});
+    s3.on(PutObjectCommand, { Key: POINTER_KEY }).resolves({});
     const before = putKeys().length;
     const messages: string[] = [];
     const reporter = { info: (text: string) => void messages.push(text), warn() {}, progress() {}, endProgress() {} };
@@ -263,7 +271,7 @@ describe('deploy (mocked S3)', () => {
     expect(messages.join('\n')).toMatch(/written by an earlier run of this deploy with the same build: resuming/);
     const again = putKeys().slice(before);
     expect(again).not.toContain('releases/r2.json');
-    expect(again.at(-1)).toBe(MANIFEST_KEY);
+    expect(again.at(-1)).toBe(POINTER_KEY);
 
     // The same id with a different build is still refused.
     const other = validateReleaseRecord({ ...JSON.parse(recordBody), shell: '<!doctype html><title>other</title>' });
@@ -273,7 +281,7 @@ describe('deploy (mocked S3)', () => {
 
   it("keeps the live release's runtime config when --config is not given, and drops it only with --config none", async () => {
     const withConfig = validateReleaseRecord({ ...liveRecord, config: { apiBase: '/api/v2' } });
-    s3.on(GetObjectCommand, { Key: MANIFEST_KEY }).resolves({
+    s3.on(GetObjectCommand, { Key: POINTER_KEY }).resolves({
       Body: body(JSON.stringify(nextManifest(withConfig, undefined, new Date()))),
       ETag: '"c"',
     });
@@ -303,7 +311,7 @@ describe('deploy (mocked S3)', () => {
       .resolves({ Contents: [] });
     await expect(deploy(options)).rejects.toThrow(/Before switching: release "r2" is incomplete[\s\S]*missing: assets\/index-CGELnclK\.js/);
     expect(putKeys()).not.toContain(path);
-    expect(putKeys()).not.toContain(MANIFEST_KEY);
+    expect(putKeys()).not.toContain(POINTER_KEY);
   });
 
   it('does not list again when every object was uploaded by this deploy', async () => {

@@ -22,6 +22,9 @@ import type { DirectPut } from '../../cli/direct-put.ts';
 import { scanDist } from '../../cli/dist.ts';
 import { AwsAccessError } from '../../cli/errors.ts';
 import { VITE_DIST, noSleep } from './helpers.ts';
+import { channelPointerKey } from '../../contracts/channels.ts';
+
+const POINTER_KEY = channelPointerKey('production');
 
 const BUCKET = 'direct-puts';
 let server: RunningS3Server;
@@ -56,7 +59,7 @@ describe('direct uploads against s3rver', () => {
     const result = await deploy({ client, objectWriter: writer, bucket: BUCKET, dist: VITE_DIST, release: 'direct-1' });
     expect(result).toMatchObject({ live: true, assets: { uploaded: result.assets.total } });
     // Only the conditional writes (release record, manifest.json) go through the SDK.
-    expect(sdkPuts).toEqual(['releases/direct-1.json', 'manifest.json']);
+    expect(sdkPuts).toEqual(['releases/direct-1.json', POINTER_KEY]);
     const scanned = await scanDist(VITE_DIST);
     for (const [key, file, cacheControl] of [
       ...scanned.assets.map((file) => [file.path, file, ASSET_CACHE_CONTROL] as const),

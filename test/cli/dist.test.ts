@@ -58,16 +58,23 @@ describe('scanDist', () => {
     await expect(scanDist(join(root, 'missing'))).rejects.toBeInstanceOf(InputError);
   });
 
-  it('refuses dist-root files that collide with reserved names', async () => {
+  it('keeps a web app manifest.json (Create React App, PWAs) as an ordinary release file', async () => {
     const root = copyFixture(VITE_DIST);
     writeFileSync(join(root, 'manifest.json'), JSON.stringify({ name: 'PWA', icons: [] }));
+    const dist = await scanDist(root);
+    expect(dist.files.map((file) => file.path)).toContain('manifest.json');
+    expect(dist.files.find((file) => file.path === 'manifest.json')?.contentType).toMatch(/^application\/(manifest\+)?json/);
+  });
+
+  it('refuses dist-root folders that collide with reserved names', async () => {
+    const root = copyFixture(VITE_DIST);
     mkdirSync(join(root, 'releases'));
     writeFileSync(join(root, 'releases', 'notes.txt'), 'x');
     mkdirSync(join(root, '_shellfront', 'channels'), { recursive: true });
     writeFileSync(join(root, '_shellfront', 'channels', 'production.json'), '{}');
     const error = await scanDist(root).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InputError);
-    expect((error as Error).message).toMatch(/manifest\.json[\s\S]*releases\/notes\.txt/);
+    expect((error as Error).message).toMatch(/releases\/notes\.txt/);
     expect((error as Error).message).toMatch(/_shellfront\/channels\/production\.json/);
   });
 });

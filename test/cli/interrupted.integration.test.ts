@@ -9,7 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MANIFEST_KEY, parseManifest } from '../../contracts/release.ts';
+import { parseManifest } from '../../contracts/release.ts';
+import { channelPointerKey } from '../../contracts/channels.ts';
+
+const POINTER_KEY = channelPointerKey('production');
 import { LOCAL_REGION, S3RVER_CREDENTIALS, startS3Server, type RunningS3Server } from '../../local/s3-server.ts';
 import { createS3Client } from '../../cli/client.ts';
 import { deploy } from '../../cli/commands/deploy.ts';
@@ -60,7 +63,7 @@ async function countAssets(): Promise<number> {
 }
 
 async function liveId(): Promise<string> {
-  const answer = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: MANIFEST_KEY }));
+  const answer = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: POINTER_KEY }));
   return parseManifest(await answer.Body!.transformToString()).release.id;
 }
 

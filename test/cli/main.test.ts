@@ -8,6 +8,9 @@ import { EXIT } from '../../cli/errors.ts';
 import { run } from '../../cli/main.ts';
 import { nextManifest, validateReleaseRecord } from '../../contracts/release.ts';
 import { VITE_DIST, body, copyFixture, s3Error } from './helpers.ts';
+import { channelPointerKey } from '../../contracts/channels.ts';
+
+const POINTER_KEY = channelPointerKey('production');
 
 const client = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
 const s3 = mockClient(client);
@@ -50,6 +53,7 @@ async function cli(...argv: string[]) {
 beforeEach(() => {
   network = [];
   s3.reset();
+  // Absent unless a test says otherwise: the legacy manifest.json, preview pointers.
   s3.on(GetObjectCommand).rejects(s3Error('NoSuchKey', 404));
   s3.on(HeadObjectCommand).rejects(s3Error('NotFound', 404));
   const written = new Map<string, number>();
@@ -137,7 +141,7 @@ describe('shellfront (entry)', () => {
     expect(result.lastJson()).toMatchObject({ release: expect.stringMatching(/^\d{8}-\d{6}-abcdef1$/), live: true, bucket: 'site' });
     const record = s3
       .commandCalls(PutObjectCommand)
-      .find((call) => call.args[0].input.Key?.endsWith('.json') && call.args[0].input.Key !== 'manifest.json');
+      .find((call) => call.args[0].input.Key?.endsWith('.json') && call.args[0].input.Key !== POINTER_KEY);
     expect(JSON.parse(record?.args[0].input.Body as string)).toMatchObject({ message: 'from CI', git: { sha: 'abcdef1234567' } });
   });
 
@@ -159,7 +163,7 @@ describe('shellfront (entry)', () => {
       assets: [{ path: 'assets/a-12345678.js', size: 3, sha256: 'a'.repeat(64), contentType: 'text/javascript' }],
       files: [],
     });
-    s3.on(GetObjectCommand, { Key: 'manifest.json' }).resolves({
+    s3.on(GetObjectCommand, { Key: POINTER_KEY }).resolves({
       Body: body(JSON.stringify(nextManifest(record, undefined, new Date()))),
       ETag: '"e"',
     });

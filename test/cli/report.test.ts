@@ -40,6 +40,7 @@ describe('progress and summaries', () => {
     const base = {
       release: 'r1',
       bucket: 'b',
+      channel: 'production',
       kind: 'vite' as const,
       previous: 'r0',
       warnings: [],

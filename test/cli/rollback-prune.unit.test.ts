@@ -1,5 +1,12 @@
 /** rollback and prune refusals against a mocked S3: nothing is written when a check fails. */
-import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { nextManifest, validateReleaseRecord, type ReleaseRecord } from '../../contracts/release.ts';
@@ -8,6 +15,9 @@ import { SPECS } from '../../cli/specs.ts';
 import { rollback } from '../../cli/commands/rollback.ts';
 import { ConflictError, EXIT, IncompleteReleaseError, InputError } from '../../cli/errors.ts';
 import { body, s3Error } from './helpers.ts';
+import { CHANNELS_PREFIX, channelPointerKey } from '../../contracts/channels.ts';
+
+const POINTER_KEY = channelPointerKey('production');
 
 const client = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
 const s3 = mockClient(client);
@@ -29,20 +39,31 @@ const r2 = record('r2', ['assets/two-1234abcd.js']);
 
 beforeEach(() => {
   s3.reset();
+  // Absent unless a test says otherwise: the legacy manifest.json, preview pointers.
+  s3.on(GetObjectCommand).rejects(s3Error('NoSuchKey', 404));
   const manifest = nextManifest(r2, nextManifest(r1, undefined, new Date()), new Date());
-  s3.on(GetObjectCommand, { Key: 'manifest.json' }).resolves({ Body: body(JSON.stringify(manifest)), ETag: '"m2"' });
+  s3.on(GetObjectCommand, { Key: POINTER_KEY }).resolves({ Body: body(JSON.stringify(manifest)), ETag: '"m2"' });
   s3.on(GetObjectCommand, { Key: 'releases/r1.json' }).resolves({ Body: body(JSON.stringify(r1)), ETag: '"x"' });
   s3.on(GetObjectCommand, { Key: 'releases/r2.json' }).resolves({ Body: body(JSON.stringify(r2)), ETag: '"y"' });
   s3.on(ListObjectsV2Command, { Prefix: 'releases/r1' }).resolves({ Contents: [{ Key: 'releases/r1.json', Size: 10 }] });
   s3.on(ListObjectsV2Command, { Prefix: 'assets/' }).resolves({ Contents: [{ Key: 'assets/one-1234abcd.js', Size: 1 }] });
   s3.on(PutObjectCommand).resolves({});
+  s3.on(HeadObjectCommand).rejects(s3Error('NotFound', 404));
+  listChannels({ [POINTER_KEY]: new Date() });
 });
+
+/** The channel pointers a listing of `_shellfront/channels/` shows (key ⇒ last modified). */
+function listChannels(pointers: Record<string, Date>): void {
+  s3.on(ListObjectsV2Command, { Prefix: CHANNELS_PREFIX }).resolves({
+    Contents: Object.entries(pointers).map(([Key, LastModified]) => ({ Key, Size: 100, LastModified })),
+  });
+}
 
 describe('rollback (mocked S3)', () => {
   it('switches to the previous release with If-Match on the manifest it read', async () => {
     await expect(rollback({ client, bucket: 'site' })).resolves.toMatchObject({ release: 'r1', previous: 'r2', changed: true });
     const put = s3.commandCalls(PutObjectCommand)[0]?.args[0].input;
-    expect(put).toMatchObject({ Key: 'manifest.json', IfMatch: '"m2"' });
+    expect(put).toMatchObject({ Key: POINTER_KEY, IfMatch: '"m2"' });
     expect(JSON.parse(put?.Body as string)).toMatchObject({ release: { id: 'r1' }, previous: ['r2'] });
   });
 
@@ -75,7 +96,7 @@ describe('prune (mocked S3)', () => {
 
   it('keeps the live release even beyond --keep, and every asset a kept release uses', async () => {
     const manifest = nextManifest(r1, undefined, new Date());
-    s3.on(GetObjectCommand, { Key: 'manifest.json' }).resolves({ Body: body(JSON.stringify(manifest)), ETag: '"m1"' });
+    s3.on(GetObjectCommand, { Key: POINTER_KEY }).resolves({ Body: body(JSON.stringify(manifest)), ETag: '"m1"' });
     s3.on(ListObjectsV2Command, { Prefix: 'releases/', Delimiter: '/' }).resolves({
       Contents: [{ Key: 'releases/r1.json' }, { Key: 'releases/r2.json' }],
     });
@@ -100,7 +121,7 @@ describe('prune keeps the rollback target (issue: prune --keep 1 --older-than 0 
   beforeEach(() => {
     // r3 is live, r2 was live before it, r1 before that.
     const manifest = nextManifest(r3, nextManifest(r2, nextManifest(r1, undefined, new Date()), new Date()), new Date());
-    s3.on(GetObjectCommand, { Key: 'manifest.json' }).resolves({ Body: body(JSON.stringify(manifest)), ETag: '"m3"' });
+    s3.on(GetObjectCommand, { Key: POINTER_KEY }).resolves({ Body: body(JSON.stringify(manifest)), ETag: '"m3"' });
     s3.on(GetObjectCommand, { Key: 'releases/r3.json' }).resolves({ Body: body(JSON.stringify(r3)), ETag: '"w"' });
     s3.on(ListObjectsV2Command).resolves({ Contents: [] });
     s3.on(ListObjectsV2Command, { Prefix: 'releases/', Delimiter: '/' }).resolves({
@@ -108,6 +129,7 @@ describe('prune keeps the rollback target (issue: prune --keep 1 --older-than 0 
     });
     s3.on(ListObjectsV2Command, { Prefix: 'assets/' }).resolves({ Contents: [] });
     s3.on(DeleteObjectsCommand).resolves({});
+    listChannels({ [POINTER_KEY]: new Date() });
   });
 
   it('--keep 0 still keeps the live release and the one rollback goes to, and the dry run says so', async () => {

@@ -14,7 +14,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { MANIFEST_KEY, nextManifest, parseManifest, validateReleaseRecord } from '../../contracts/release.ts';
+import { nextManifest, parseManifest, validateReleaseRecord } from '../../contracts/release.ts';
+import { channelPointerKey } from '../../contracts/channels.ts';
+
+const POINTER_KEY = channelPointerKey('production');
 import { deploy } from '../../cli/commands/deploy.ts';
 import { EXIT, UsageError } from '../../cli/errors.ts';
 import { RulesFileError } from '../../cli/rules/problems.ts';
@@ -29,6 +32,8 @@ const puts = (): PutObjectCommandInput[] => s3.commandCalls(PutObjectCommand).ma
 
 beforeEach(() => {
   s3.reset();
+  // Absent unless a test says otherwise: the legacy manifest.json, preview pointers.
+  s3.on(GetObjectCommand).rejects(s3Error('NoSuchKey', 404));
   const record = validateReleaseRecord({
     schema: 1,
     id: 'r1',
@@ -39,7 +44,7 @@ beforeEach(() => {
     files: [],
   });
   live = JSON.stringify(nextManifest(record, undefined, new Date('2026-11-22T10:00:00Z')));
-  s3.on(GetObjectCommand, { Key: MANIFEST_KEY }).callsFake(async () => ({ Body: body(live), ETag: '"etag-1"' }));
+  s3.on(GetObjectCommand, { Key: POINTER_KEY }).callsFake(async () => ({ Body: body(live), ETag: '"etag-1"' }));
   s3.on(HeadObjectCommand).rejects(s3Error('NotFound', 404));
   s3.on(ListObjectsV2Command).callsFake(async (input: { Prefix: string }) => ({
     Contents: puts()
@@ -47,7 +52,7 @@ beforeEach(() => {
       .map((put) => ({ Key: put.Key, Size: Buffer.byteLength(put.Body as string | Uint8Array), ETag: '"x"' })),
   }));
   s3.on(PutObjectCommand).callsFake(async (input: PutObjectCommandInput) => {
-    if (input.Key === MANIFEST_KEY) live = input.Body as string;
+    if (input.Key === POINTER_KEY) live = input.Body as string;
     return {};
   });
 });

@@ -10,13 +10,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ASSET_CACHE_CONTROL,
-  MANIFEST_KEY,
   RELEASE_FILE_CACHE_CONTROL,
   parseManifest,
   parseReleaseRecord,
   releaseFileKey,
   releaseRecordKey,
 } from '../../contracts/release.ts';
+import { channelPointerKey } from '../../contracts/channels.ts';
+
+const POINTER_KEY = channelPointerKey('production');
 import { LOCAL_REGION, S3RVER_CREDENTIALS, startS3Server, type RunningS3Server } from '../../local/s3-server.ts';
 import { createS3Client } from '../../cli/client.ts';
 import { deploy } from '../../cli/commands/deploy.ts';
@@ -52,7 +54,7 @@ async function getObject(key: string) {
 }
 
 async function liveId(): Promise<string> {
-  return parseManifest((await getObject(MANIFEST_KEY)).bytes.toString('utf-8')).release.id;
+  return parseManifest((await getObject(POINTER_KEY)).bytes.toString('utf-8')).release.id;
 }
 
 async function expectStoredExactly(dist: string, id: string): Promise<void> {
@@ -89,10 +91,10 @@ describe('shellfront against s3rver', () => {
     const result = await deploy({ ...base(), dist: WEBPACK_DIST, release: 'r2', config: { apiBase: '/api' } });
     expect(result).toMatchObject({ kind: 'webpack', previous: 'r1', assets: { total: 4, uploaded: 4 }, files: { uploaded: 2 } });
     await expectStoredExactly(WEBPACK_DIST, 'r2');
-    const manifest = parseManifest((await getObject(MANIFEST_KEY)).bytes.toString('utf-8'));
+    const manifest = parseManifest((await getObject(POINTER_KEY)).bytes.toString('utf-8'));
     expect(manifest.release).toMatchObject({ id: 'r2', config: { apiBase: '/api' }, assetPrefixes: ['js/', 'css/', 'img/'] });
     expect(manifest.previous).toEqual(['r1']);
-    await expect(getObject('manifest.json')).resolves.toMatchObject({ cacheControl: 'no-cache' });
+    await expect(getObject(POINTER_KEY)).resolves.toMatchObject({ cacheControl: 'no-cache' });
   });
 
   it('redeploys an unchanged build uploading only the release files', async () => {
@@ -163,7 +165,7 @@ describe('shellfront against s3rver', () => {
   });
 
   it('replaces an invalid manifest.json with rollback --to (and refuses to verify it)', async () => {
-    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: MANIFEST_KEY, Body: '{"schema": 1, "release": "oops"}' }));
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: POINTER_KEY, Body: '{"schema": 1, "release": "oops"}' }));
     await expect(verify(base())).rejects.toThrow(/is not a valid manifest/);
     await expect(rollback(base())).rejects.toThrow(/is not a valid manifest/);
     await expect(rollback({ ...base(), to: 'r3' })).resolves.toMatchObject({ release: 'r3', changed: true });

@@ -105,7 +105,8 @@ describe('validateReleaseRecord', () => {
   it('rejects reserved names and misplaced files', () => {
     const entry = (path: string) => ({ path, size: 1, sha256: SHA, contentType: 'text/plain' });
     expect(problemOf(() => validateReleaseRecord(record({ files: [entry('index.html')] }))).message).toMatch(/is the shell/);
-    expect(problemOf(() => validateReleaseRecord(record({ files: [entry('manifest.json')] }))).message).toMatch(/reserved/);
+    // A web app manifest.json is an ordinary release file (the pointers live under _shellfront/).
+    expect(validateReleaseRecord(record({ files: [entry('manifest.json')] })).files[0]?.path).toBe('manifest.json');
     expect(problemOf(() => validateReleaseRecord(record({ files: [entry('releases/x.json')] }))).message).toMatch(/reserved/);
     expect(problemOf(() => validateReleaseRecord(record({ files: [entry('_shellfront/channels/x.json')] }))).message).toMatch(
       /reserved for channel pointers/,

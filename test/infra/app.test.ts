@@ -17,6 +17,7 @@ import { ShellfrontConfigError } from '../../infra/validate.ts';
 import { buildApp, newApp, STACK_TIMEOUT } from './helpers.ts';
 
 const outdirs: string[] = [];
+const CERT = 'arn:aws:acm:us-east-1:123456789012:certificate/abc-123';
 afterAll(() => outdirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 /** `npx cdk synth` with no AWS credentials or profile in the environment. */
@@ -110,6 +111,8 @@ describe('cdk-nag (AwsSolutions)', () => {
       expect(full.has('AwsSolutions-CFR4')).toBe(false);
       expect(full.has('AwsSolutions-CFR2')).toBe(false);
       expect(acknowledged({ accessLogs: 'false' }).has('AwsSolutions-CFR3')).toBe(true);
+      // The preview wildcard alone is a custom domain: TLSv1.2_2021, nothing to acknowledge.
+      expect(acknowledged({ previewDomain: 'preview.example.com', certificateArn: CERT }).has('AwsSolutions-CFR4')).toBe(false);
     },
     STACK_TIMEOUT,
   );
@@ -132,6 +135,22 @@ describe('cdk-nag (AwsSolutions)', () => {
       );
       expect(refusal({ ciRepository: 'nope' })).toMatch(/^context ciRepository \(-c ciRepository=nope\): must be "owner\/name"/);
       expect(refusal({ csp: 'x'.repeat(2000) })).toMatch(/^context csp \(-c csp=x+\): is 2000 characters; CloudFront allows 1783$/);
+      expect(refusal({ previewDomain: 'Preview.Example.com', certificateArn: CERT })).toBe(
+        'context previewDomain (-c previewDomain=Preview.Example.com): must be lowercase, got "Preview.Example.com"; use "preview.example.com"',
+      );
+      expect(refusal({ previewDomain: '*.preview.example.com', certificateArn: CERT })).toMatch(
+        /^context previewDomain \(-c previewDomain=\*\.preview\.example\.com\): names the domain, not the wildcard: drop "\*\."/,
+      );
+      expect(
+        refusal({
+          region: 'eu-west-1',
+          previewDomain: 'preview.example.com',
+          hostedZoneId: 'Z0123456789ABC',
+          hostedZoneName: 'example.com',
+        }),
+      ).toMatch(
+        /^context previewDomain \(-c previewDomain=preview\.example\.com\): without certificateArn the stack would request .* in eu-west-1.*pass its ARN as certificateArn/,
+      );
       expect(refusal({ assetPathPatterns: '/assets' })).toMatch(
         /^context assetPathPatterns \(-c assetPathPatterns=\/assets\): .*"\/assets\/\*"/,
       );

@@ -111,12 +111,19 @@ describe('account-unique names across regions', () => {
     'AWS::CloudFront::ResponseHeadersPolicy': 'ResponseHeadersPolicyConfig.Name',
     'AWS::CloudFront::OriginAccessControl': 'OriginAccessControlConfig.Name',
     'AWS::CloudFront::CachePolicy': 'CachePolicyConfig.Name',
+    // CloudFront Functions are global to the account too (the preview channels' viewer function).
+    'AWS::CloudFront::Function': 'Name',
     'AWS::Lambda::Function': 'FunctionName',
     // "All dashboards in your account are global, not region-specific" (AWS::CloudWatch::Dashboard).
     'AWS::CloudWatch::Dashboard': 'DashboardName',
   };
   function names(region: string): string[] {
-    const built = buildApp({ region, apiDomain: 'api.example.com' });
+    const built = buildApp({
+      region,
+      apiDomain: 'api.example.com',
+      previewDomain: 'preview.example.com',
+      certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc-123',
+    });
     const found: string[] = [];
     for (const child of built.app.node.children) {
       if (!(child instanceof Stack)) continue;
@@ -132,12 +139,13 @@ describe('account-unique names across regions', () => {
   }
 
   it(
-    'the default stack synthesized for us-east-1 and for eu-west-1 shares no such name',
+    'the stack (with preview channels) synthesized for us-east-1 and for eu-west-1 shares no such name',
     () => {
       const east = names('us-east-1');
       const west = names('eu-west-1');
       expect(east.length).toBeGreaterThanOrEqual(5);
       expect(east.some((name) => name.startsWith('AWS::CloudWatch::Dashboard '))).toBe(true);
+      expect(east.some((name) => name.startsWith('AWS::CloudFront::Function '))).toBe(true);
       expect(west.length).toBe(east.length);
       for (const name of east) expect(name).toMatch(/-us-east-1"?$/);
       expect(east.filter((name) => west.includes(name))).toEqual([]);

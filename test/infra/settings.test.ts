@@ -89,6 +89,18 @@ describe('readSettings', () => {
     expect(refused({ ciAllowPrune: 'true' })).toMatch(/context ciAllowPrune: is set but ciRepository is not/);
   });
 
+  it('reads previewDomain, and builds the preview-only role from ciRepository with ciPreviewRole', () => {
+    expect(read({ previewDomain: 'preview.example.com' }).site).toEqual({ previewDomain: 'preview.example.com' });
+    expect(refused({ previewDomain: '' })).toMatch(/^context previewDomain: is empty: give it a value .*or leave -c previewDomain out/);
+    const arn = 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com';
+    expect(read({ ciRepository: 'acme/site', ciOidcProviderArn: arn, ciPreviewRole: 'true' }).site).toEqual({
+      ciRole: { repository: 'acme/site', oidcProviderArn: arn },
+      previewCiRole: { repository: 'acme/site', oidcProviderArn: arn, pullRequest: true },
+    });
+    expect(read({ ciRepository: 'acme/site', ciPreviewRole: false }).site.previewCiRole).toBeUndefined();
+    expect(refused({ ciPreviewRole: 'true' })).toMatch(/context ciPreviewRole: is set but ciRepository is not/);
+  });
+
   it('spots keys that look like settings but are not', () => {
     expect(unknownContextKeys({ apiDomian: 'x', apiDomain: 'y', '@aws-cdk/core:flag': true, 'aws:cdk:x': 1 })).toEqual(['apiDomian']);
     expect(unknownContextKeys(cdkContext())).toEqual([]);

@@ -304,6 +304,8 @@ describe('outputs', () => {
       'DistributionDomainName',
       'DistributionId',
       'EdgeFunctionVersionArn',
+      'PreviewCiRoleArn',
+      'PreviewDomain',
       'SiteUrl',
     ]);
     template.hasOutput('BucketName', { Value: { Ref: Match.stringLikeRegexp('^SiteBucket') } });

@@ -124,3 +124,97 @@ describe('resolveProps', () => {
     );
   });
 });
+
+describe('previewDomain', () => {
+  const zone = () => route53.HostedZone.fromHostedZoneAttributes(new Stack(), 'Z', { hostedZoneId: 'Z1', zoneName: 'example.com' });
+  const withCert = (previewDomain: string) => problem({ previewDomain, certificateArn: CERT('us-east-1') });
+
+  it("refuses what the contract's rule refuses, with the fix", () => {
+    expect(withCert('*.preview.example.com')).toMatch(
+      /^previewDomain names the domain, not the wildcard: drop "\*\." \(e\.g\. "preview\.example\.com"/,
+    );
+    expect(withCert('Preview.Example.com')).toBe('previewDomain must be lowercase, got "Preview.Example.com"; use "preview.example.com"');
+    expect(withCert('example')).toMatch(/^previewDomain "example" needs at least two labels \(e\.g\. "preview\.example\.com"/);
+    const long = `${'a'.repeat(60)}.${'b'.repeat(60)}.${'c'.repeat(60)}.example.com`;
+    expect(withCert(long)).toMatch(
+      new RegExp(
+        `^previewDomain is ${long.length} characters; at most 189 leave room for a 63-character channel name; choose a shorter preview domain$`,
+      ),
+    );
+    expect(withCert('preview.example.com.')).toMatch(/must not end with "\."/);
+    expect(withCert('pre view.example.com')).toMatch(/is not a domain name/);
+    expect(withCert('localhost')).toMatch(/"localhost" is the local edge's preview domain.*e\.g\. "preview\.example\.com"/);
+    expect(() => resolveProps({ previewDomain: 'preview.example.com', certificateArn: CERT('us-east-1') })).not.toThrow();
+  });
+
+  it('needs a certificate for the wildcard: certificateArn, or a hosted zone to request one in', () => {
+    expect(problem({ previewDomain: 'preview.example.com' })).toBe(
+      'previewDomain "preview.example.com" needs a certificate for "*.preview.example.com": pass certificateArn ' +
+        '(an ACM certificate in us-east-1 covering "*.preview.example.com"), or hostedZone (the stack then requests one, validated by DNS)',
+    );
+    expect(problem({ previewDomain: 'preview.example.com', domainNames: ['www.example.com'], hostedZone: zone() })).toMatch(
+      /domainNames \["www\.example\.com"\] need certificateArn: an ACM certificate in us-east-1 that covers them and "\*\.preview\.example\.com"/,
+    );
+    const resolved = resolveProps({ previewDomain: 'preview.example.com', hostedZone: zone() });
+    expect(resolved.aliases).toEqual(['*.preview.example.com']);
+    expect(resolved.certificateArn).toBeUndefined();
+  });
+
+  it('puts the wildcard after the domain names, once, inside the hosted zone', () => {
+    const resolved = resolveProps({
+      previewDomain: 'preview.example.com',
+      domainNames: ['www.example.com'],
+      certificateArn: CERT('us-east-1'),
+    });
+    expect(resolved.aliases).toEqual(['www.example.com', '*.preview.example.com']);
+    expect(resolved.domainNames).toEqual(['www.example.com']);
+    expect(
+      problem({ previewDomain: 'preview.example.com', domainNames: ['*.preview.example.com'], certificateArn: CERT('us-east-1') }),
+    ).toMatch(/domainNames lists "\*\.preview\.example\.com", which previewDomain adds by itself: remove it from domainNames/);
+    expect(problem({ previewDomain: 'preview.example.org', hostedZone: zone() })).toMatch(
+      /previewDomain "preview\.example\.org" is not inside the hosted zone "example\.com".*use a sub-domain of "example\.com"/,
+    );
+  });
+
+  it('refuses to request the certificate outside us-east-1, and says to pass certificateArn', () => {
+    const stack = new Stack(new App(), 'Site', { env: { region: 'eu-west-1' } });
+    const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z1', zoneName: 'example.com' });
+    let error: unknown;
+    try {
+      new Shellfront(stack, 'Site', { previewDomain: 'preview.example.com', hostedZone, accessLogs: false });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ShellfrontConfigError);
+    expect((error as ShellfrontConfigError).setting).toBe('previewDomain');
+    expect((error as Error).message).toMatch(/^Site\/Site: previewDomain: .* in eu-west-1, .*us-east-1.*certificateArn/);
+    expect(stack.node.findAll().some((c) => c.node.id === 'Bucket')).toBe(false);
+  });
+});
+
+describe('previewCiRole', () => {
+  it('trusts pull requests by default, or the one subject it is given', () => {
+    expect(resolveProps({ previewCiRole: { repository: 'acme/site' } }).previewCiRole).toMatchObject({ pullRequest: true });
+    expect(resolveProps({ previewCiRole: { repository: 'acme/site', environment: 'preview' } }).previewCiRole).toMatchObject({
+      pullRequest: false,
+    });
+    expect(resolveProps({ ciRole: { repository: 'acme/site' } }).ciRole).toMatchObject({ pullRequest: false, ref: 'refs/heads/main' });
+  });
+
+  it('refuses two subjects at once and two different OIDC providers', () => {
+    expect(problem({ previewCiRole: { repository: 'acme/site', pullRequest: true, ref: 'refs/heads/main' } })).toMatch(
+      /^previewCiRole\.pullRequest is set with ref: .*set only one of ref, environment and pullRequest/,
+    );
+    expect(problem({ previewCiRole: { repository: 'site' } })).toMatch(/^previewCiRole\.repository must be "owner\/name"/);
+    const arn = 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com';
+    expect(problem({ ciRole: { repository: 'acme/site' }, previewCiRole: { repository: 'acme/site', oidcProviderArn: arn } })).toMatch(
+      /previewCiRole\.oidcProviderArn .* differs from ciRole\.oidcProviderArn .*give both the same ARN, or neither/,
+    );
+    expect(() =>
+      resolveProps({
+        ciRole: { repository: 'acme/site', oidcProviderArn: arn },
+        previewCiRole: { repository: 'acme/site', oidcProviderArn: arn },
+      }),
+    ).not.toThrow();
+  });
+});
