@@ -29,7 +29,13 @@ export const MAX_HISTORY = 20;
 export const MAX_PATH_LENGTH = 1024;
 
 export const ASSET_CACHE_CONTROL = 'public, max-age=31536000, immutable';
-export const RELEASE_FILE_CACHE_CONTROL = 'public, max-age=60, must-revalidate';
+/**
+ * A release's own files (favicon, robots.txt, a web app manifest) are served at their site path,
+ * which every release shares, so CloudFront must not keep them longer than the shell: `s-maxage`
+ * is the default shell CDN time, and a release switch shows them within TTL + that, like the shell.
+ * Browsers keep them a minute.
+ */
+export const RELEASE_FILE_CACHE_CONTROL = 'public, max-age=60, s-maxage=10, must-revalidate';
 export const RECORD_CACHE_CONTROL = 'no-cache';
 export const MANIFEST_CACHE_CONTROL = 'no-cache';
 
