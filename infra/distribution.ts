@@ -15,15 +15,14 @@ import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { cachePolicySpecs, type CachePolicySpec } from '../contracts/cache-policies.ts';
 import {
   CHANNEL_HEADERS,
-  cachePolicySpecs,
   configHeaders,
   DEFAULT_ROOT_OBJECT,
   ERROR_CACHING_SECONDS,
   type Behavior,
   type CachePolicyName,
-  type CachePolicySpec,
 } from '../contracts/edge-config.ts';
 import { VIEWER_FUNCTION_SOURCE } from '../contracts/viewer-function.ts';
 import { accountUniqueName } from './names.ts';

@@ -1,6 +1,6 @@
 /**
  * The local edge's CloudFront cache: keyed and expired exactly as the behavior table's cache
- * policies say (contracts/edge-config.ts cachePolicySpecs, cacheLifetimeSeconds), so a response
+ * policies say (contracts/cache-policies.ts cachePolicySpecs, cacheLifetimeSeconds), so a response
  * cached under the wrong key (a preview's shell served to production) fails a local test before
  * it fails on CloudFront. https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/understanding-the-cache-key.html
  *
@@ -13,7 +13,8 @@
  *   first; a body over `maxEntryBytes` is not stored. An expired entry is a miss and is dropped.
  * The clock is injected. No I/O.
  */
-import { type Behavior, type CachePolicySpec, cacheLifetimeSeconds, ERROR_CACHING_SECONDS } from '../contracts/edge-config.ts';
+import { type CachePolicySpec, cacheLifetimeSeconds } from '../contracts/cache-policies.ts';
+import { type Behavior, ERROR_CACHING_SECONDS } from '../contracts/edge-config.ts';
 import { headerValue, type HeaderList } from './edge-response.ts';
 
 /** What CloudFront says in `x-cache`. */

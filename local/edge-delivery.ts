@@ -6,7 +6,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream';
-import type { CachePolicySpec } from '../contracts/edge-config.ts';
+import type { CachePolicySpec } from '../contracts/cache-policies.ts';
 import { CACHE_MISS, type CachedResponse, type EdgeCache, notModified, notModifiedHeaders } from './edge-cache.ts';
 import { headerValue, type HeaderList, withSecurityHeaders } from './edge-response.ts';
 import type { OriginResponse } from './s3-origin.ts';

@@ -1,7 +1,8 @@
 // The local CloudFront cache on its own: keys from the behavior table's cache policies, lifetimes
 // from cacheLifetimeSeconds, expiry on an injected clock, the bounds, and conditional answers.
 import { describe, expect, it } from 'vitest';
-import { behaviorTable, CHANNEL_HEADERS, cachePolicySpecs, type Behavior } from '../../contracts/edge-config.ts';
+import { behaviorTable, CHANNEL_HEADERS, type Behavior } from '../../contracts/edge-config.ts';
+import { cachePolicySpecs } from '../../contracts/cache-policies.ts';
 import { ASSET_CACHE_CONTROL } from '../../contracts/release.ts';
 import { cacheKey, EdgeCache, notModified, notModifiedHeaders, policyCaches, type CachedResponse } from '../../local/edge-cache.ts';
 
