@@ -4,7 +4,7 @@
  * sibling us-east-1 stack (cloudfront.experimental.EdgeFunction) and this construct reads the
  * version ARN back across regions.
  */
-import { Aws, Duration, Names, RemovalPolicy, Stack, Stage, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -14,8 +14,9 @@ import { CHANNELS_PREFIX, LEGACY_MANIFEST_KEY } from '../contracts/channels.ts';
 import { EDGE_HANDLER, EDGE_RUNTIME } from '../contracts/edge-bundle.ts';
 import { edgeBundleCode } from './edge-bundle-asset.ts';
 import { acknowledgeWildcardResource } from './nag.ts';
+import { US_EAST_1, usEast1Sibling } from './sibling-stack.ts';
 
-export const EDGE_REGION = 'us-east-1';
+export const EDGE_REGION = US_EAST_1;
 
 /**
  * Memory buys CPU (1,769 MB = one vCPU) and a cold start is mostly CPU: bench/results/edge.json
@@ -61,7 +62,10 @@ export class ShellFunction extends Construct {
     // the region suffix keeps copies of the app deployed to several regions apart in us-east-1.
     this.functionName = `${Names.uniqueResourceName(this, { maxLength: 63 - stack.region.length, separator: '-' })}-${stack.region}`;
 
-    const roleScope = crossRegion ? edgeStackFor(this, edgeStackId) : this;
+    // The sibling EdgeFunction puts the function in, created first so the role can go there too.
+    const roleScope = crossRegion
+      ? usEast1Sibling(this, edgeStackId, `shellfront: the Lambda@Edge shell function of ${stack.stackName} (${stack.region})`)
+      : this;
     this.role = this.createRole(roleScope, crossRegion ? `${Names.uniqueId(this)}Role` : 'Role', props);
 
     const fn = new cloudfront.experimental.EdgeFunction(this, 'Resource', {
@@ -168,18 +172,4 @@ export function pointerKeyPatterns(): readonly string[] {
 export function edgeRuntime(): lambda.Runtime {
   const known = Object.values(lambda.Runtime).find((r): r is lambda.Runtime => r instanceof lambda.Runtime && r.name === EDGE_RUNTIME);
   return known ?? new lambda.Runtime(EDGE_RUNTIME, lambda.RuntimeFamily.NODEJS, { supportsInlineCode: true });
-}
-
-/** The sibling us-east-1 stack EdgeFunction puts the function in (created first, so the role can go there too). */
-function edgeStackFor(scope: Construct, stackId: string): Stack {
-  const stage = Stage.of(scope);
-  if (!stage) throw new Error('a Shellfront stack outside us-east-1 must be part of a CDK App or Stage');
-  const existing = stage.node.tryFindChild(stackId);
-  if (existing) return existing as Stack;
-  const parent = Stack.of(scope);
-  return new Stack(stage, stackId, {
-    env: { region: EDGE_REGION, account: parent.account },
-    tags: parent.tags.tagValues(),
-    description: `shellfront: the Lambda@Edge shell function of ${parent.stackName} (${parent.region})`,
-  });
 }

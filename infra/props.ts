@@ -149,8 +149,9 @@ export interface ShellfrontProps {
   readonly additionalMetrics?: boolean;
   /**
    * Email address that receives the alarms (5xx rate, Lambda@Edge execution and validation
-   * errors) through an SNS topic; it must confirm the subscription. Alarms exist only when the
-   * stack is in us-east-1, where CloudFront's metrics are.
+   * errors) through an SNS topic; it must confirm the subscription. The alarms and the topic live
+   * in us-east-1, where CloudFront's metrics are: in the stack there, else in its us-east-1
+   * sibling `<stack>-alarms-<region>`.
    * @default - alarms without notifications
    * @example 'oncall@example.com'
    */

@@ -30,7 +30,7 @@ export const CONTEXT_KEYS = {
   accessLogs: 'true/false: CloudFront and S3 access logs (default true)',
   accessLogRetentionDays: 'days access logs are kept (default 90)',
   additionalMetrics: "true/false: CloudFront's additional metrics (default true)",
-  alarmEmail: 'email address for the alarms (SNS; alarms exist with the stack in us-east-1)',
+  alarmEmail: 'email address for the alarms (SNS, in us-east-1 with the alarms)',
   noncurrentVersionDays: 'days old object versions are kept (default 30)',
   bucketName: 'physical name of the site bucket (default generated)',
   ciRepository: 'GitHub owner/name allowed to deploy; absent = no CI role',

@@ -83,6 +83,7 @@ it(
     });
     const assembly = app.synth();
     expect(assembly.stacks.map((s) => `${s.stackName}@${s.environment.region}`).sort()).toEqual([
+      'Shellfront-alarms-eu-west-1@us-east-1',
       'Shellfront-edge-eu-west-1@us-east-1',
       'Shellfront@eu-west-1',
     ]);
