@@ -5,7 +5,7 @@
  * in a bounded LRU), and runs the core. Dependencies (env, fetch, clock, logger) are injected.
  */
 import { channelForHost, channelReadKeys, PRODUCTION_CHANNEL, previewDomainProblem, type HostChannel } from '../../contracts/channels.ts';
-import { CHANNEL_HEADERS, parseEdgeConfig, type EdgeConfig } from '../../contracts/edge-config.ts';
+import { CHANNEL_HEADERS, CONFIG_HEADERS, parseEdgeConfig, type EdgeConfig } from '../../contracts/edge-config.ts';
 import { parseManifest } from '../../contracts/release.ts';
 import { handleRequest } from '../core/handle.ts';
 import { ManifestCache, type ManifestFetcher } from '../core/manifest-cache.ts';
@@ -32,6 +32,9 @@ export type EdgeHandler = (event: CloudFrontRequestEvent) => Promise<CloudFrontR
 /** Retry-After for errors that are not about the manifest (misconfiguration, unexpected error). */
 const ERROR_RETRY_SECONDS = 5;
 
+/** The origin headers the handler's settings come from: the same values mean the same settings. */
+const SETTINGS_HEADERS = [...Object.values(CONFIG_HEADERS), CHANNEL_HEADERS.previewDomain];
+
 /** Preview channels a container keeps a manifest cache for; the least recently used goes first. */
 export const MAX_PREVIEW_CACHES = 200;
 
@@ -56,17 +59,27 @@ interface ChannelSettings {
   readonly previewDomain: string | undefined;
 }
 
+/** One bucket's reader and manifest caches: production's, never evicted, and the previews'. */
+interface Site {
+  readonly bucket: string;
+  readonly region: string;
+  readonly reader: S3ObjectReader;
+  production?: ManifestCache<PreparedRelease>;
+  /** Preview caches with the tick of their last use. */
+  readonly previews: Map<string, { cache: ManifestCache<PreparedRelease>; used: number }>;
+}
+
 export function createEdgeHandler(deps: EdgeDependencies): EdgeHandler {
-  const readers = new Map<string, S3ObjectReader>();
-  /** Production's cache per bucket: never evicted by previews. */
-  const production = new Map<string, ManifestCache<PreparedRelease>>();
-  /** Preview caches with the tick of their last use; past the bound, the least recently used goes. */
-  const previews = new Map<string, { cache: ManifestCache<PreparedRelease>; used: number }>();
+  // Per-request work stays free of string building: the site, the settings and the host mapping
+  // are looked up by the values the event carries (bench: 50 warm previews, issue 8).
+  const sites: Site[] = [];
+  let previewCount = 0;
   let tick = 0;
-  /** Host → channel, worked out once per distinct host (a bounded set, like the previews). */
+  /** Host → channel, worked out once per distinct host (a bounded set, like the previews), for one preview domain. */
   const hostChannels = new Map<string, HostChannel>();
+  let hostChannelsDomain: string | undefined;
   const reported = new Set<string>();
-  let lastSettings: { key: string; settings: ChannelSettings } | undefined;
+  let lastSettings: { raw: readonly (string | undefined)[]; settings: ChannelSettings } | undefined;
 
   /** Logs an error once per container per distinct message (no log line per request). */
   const reportOnce = (msg: string, fields: Record<string, unknown>): void => {
@@ -77,83 +90,88 @@ export function createEdgeHandler(deps: EdgeDependencies): EdgeHandler {
   };
 
   const settingsOf = (origin: OriginInfo): ChannelSettings => {
+    const last = lastSettings;
+    if (last && SETTINGS_HEADERS.every((name, index) => origin.header(name) === last.raw[index])) return last.settings;
+    const raw = SETTINGS_HEADERS.map(origin.header);
     const parsed = parseEdgeConfig(origin.header);
     const domain = origin.header(CHANNEL_HEADERS.previewDomain) || undefined;
-    const key = `${JSON.stringify(parsed.config)}\u0000${domain ?? ''}`;
-    if (lastSettings?.key === key) return lastSettings.settings;
     for (const problem of parsed.problems) reportOnce('config-invalid', { problem });
     const domainProblem = domain === undefined ? undefined : previewDomainProblem(domain);
     if (domainProblem) {
       reportOnce('config-invalid', { problem: `${CHANNEL_HEADERS.previewDomain}: ${domainProblem}; previews are off` });
     }
     const settings = { config: parsed.config, previewDomain: domainProblem ? undefined : domain };
-    lastSettings = { key, settings };
+    lastSettings = { raw, settings };
     return settings;
   };
 
-  const readerOf = (origin: OriginInfo): { key: string; reader: S3ObjectReader } => {
+  const siteOf = (origin: OriginInfo): Site => {
+    // Nearly always one site per container: a short scan, no key to build.
+    for (const site of sites) if (site.bucket === origin.bucket && site.region === origin.region) return site;
     const endpoint = deps.env.AWS_ENDPOINT_URL_S3 || undefined;
-    const key = `${origin.bucket}\u0000${origin.region}`;
-    let reader = readers.get(key);
-    if (!reader) {
-      const location = { bucket: origin.bucket, region: origin.region, ...(endpoint ? { endpoint } : {}) };
-      reader = new S3ObjectReader(location, credentialsFromEnv(deps.env), deps.httpGet, deps.now);
-      readers.set(key, reader);
-    }
-    return { key, reader };
+    const location = { bucket: origin.bucket, region: origin.region, ...(endpoint ? { endpoint } : {}) };
+    const reader = new S3ObjectReader(location, credentialsFromEnv(deps.env), deps.httpGet, deps.now);
+    const site: Site = { bucket: origin.bucket, region: origin.region, reader, previews: new Map() };
+    sites.push(site);
+    return site;
   };
 
   const channelOf = (host: string | undefined, previewDomain: string | undefined): HostChannel => {
     if (previewDomain === undefined || host === undefined) return channelForHost(host, previewDomain);
-    const key = `${previewDomain} ${host}`;
-    let mapped = hostChannels.get(key);
+    if (previewDomain !== hostChannelsDomain) {
+      hostChannels.clear();
+      hostChannelsDomain = previewDomain;
+    }
+    let mapped = hostChannels.get(host);
     if (mapped === undefined) {
       mapped = channelForHost(host, previewDomain);
       if (hostChannels.size >= MAX_PREVIEW_CACHES * 4) hostChannels.clear();
-      hostChannels.set(key, mapped);
+      hostChannels.set(host, mapped);
     }
     return mapped;
   };
 
-  const cacheOf = (origin: OriginInfo, channel: string): ManifestCache<PreparedRelease> => {
-    const { key: readerKey, reader } = readerOf(origin);
-    const isProduction = channel === PRODUCTION_CHANNEL;
-    const cacheKey = isProduction ? readerKey : `${readerKey}\u0000${channel}`;
-    if (isProduction) {
-      const cache = production.get(cacheKey);
-      if (cache) return cache;
-    } else {
-      const entry = previews.get(cacheKey);
-      if (entry) {
-        entry.used = ++tick;
-        return entry.cache;
-      }
-    }
+  const newCache = (site: Site, channel: string): ManifestCache<PreparedRelease> => {
     const keys = channelReadKeys(channel);
-    const cache = new ManifestCache({
-      fetch: pointerFetcher(reader, keys),
+    const isProduction = channel === PRODUCTION_CHANNEL;
+    return new ManifestCache({
+      fetch: pointerFetcher(site.reader, keys),
       accept: (text) => prepareRelease(parseManifest(text)),
       idOf: (release) => release.id,
       now: deps.now,
       log: deps.log,
-      labels: { bucket: origin.bucket, key: keys[0] as string, channel },
+      labels: { bucket: site.bucket, key: keys[0] as string, channel },
       // A deleted preview pointer is `shellfront channels delete`; a deleted production one, an accident.
       keepWhenDeleted: isProduction,
     });
-    if (isProduction) {
-      production.set(cacheKey, cache);
-      return cache;
-    }
-    if (previews.size >= MAX_PREVIEW_CACHES) {
-      // Rare (a container past 200 previews): one scan for the least recently used.
-      let oldest: string | undefined;
-      let oldestUse = Number.POSITIVE_INFINITY;
-      for (const [key, entry] of previews) {
-        if (entry.used < oldestUse) [oldest, oldestUse] = [key, entry.used];
+  };
+
+  /** Past the bound (a container past 200 previews, rare): one scan for the least recently used. */
+  const evictOldestPreview = (): void => {
+    let oldest: { site: Site; channel: string; used: number } | undefined;
+    for (const site of sites) {
+      for (const [channel, entry] of site.previews) {
+        if (!oldest || entry.used < oldest.used) oldest = { site, channel, used: entry.used };
       }
-      if (oldest !== undefined) previews.delete(oldest);
     }
-    previews.set(cacheKey, { cache, used: ++tick });
+    if (oldest && oldest.site.previews.delete(oldest.channel)) previewCount--;
+  };
+
+  const cacheOf = (origin: OriginInfo, channel: string): ManifestCache<PreparedRelease> => {
+    const site = siteOf(origin);
+    if (channel === PRODUCTION_CHANNEL) {
+      site.production ??= newCache(site, channel);
+      return site.production;
+    }
+    const entry = site.previews.get(channel);
+    if (entry) {
+      entry.used = ++tick;
+      return entry.cache;
+    }
+    if (previewCount >= MAX_PREVIEW_CACHES) evictOldestPreview();
+    const cache = newCache(site, channel);
+    site.previews.set(channel, { cache, used: ++tick });
+    previewCount++;
     return cache;
   };
 

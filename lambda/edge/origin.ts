@@ -41,10 +41,18 @@ function headerReader(headers: CloudFrontHeaders | undefined): (name: string) =>
  * The S3 bucket behind this request's origin. An S3 origin is the normal case; a custom origin
  * is accepted when its domain is an S3 REST endpoint. Undefined for anything else.
  */
+let lastDomain: string | undefined;
+let lastAddress: BucketAddress | undefined;
+
 export function originOf(request: CloudFrontRequest): OriginInfo | undefined {
   const origin = request.origin?.s3 ?? request.origin?.custom;
   if (!origin?.domainName) return undefined;
-  const address = parseS3Domain(origin.domainName);
+  // Every request of a distribution names the same origin: parse its domain once.
+  if (origin.domainName !== lastDomain) {
+    lastDomain = origin.domainName;
+    lastAddress = parseS3Domain(origin.domainName);
+  }
+  const address = lastAddress;
   if (!address) return undefined;
   // CloudFront names the S3 origin's region in the event (origin.s3.region); prefer it to what the
   // domain implies: the legacy global endpoint (<bucket>.s3.amazonaws.com) says nothing of it.
