@@ -19,7 +19,7 @@ import { PROJECT_ROOT } from '../scripts/paths.ts';
 import { startApiServer } from './api-server.ts';
 import { liveManifest, runCli } from './deploy.ts';
 import { EdgeCache } from './edge-cache.ts';
-import { startLocalEdge, type RunningEdge } from './edge-server.ts';
+import { startLocalEdge, type RunningEdge } from './edge-listen.ts';
 import { ensureHandlerBundle, loadHandler } from './handler-bundle.ts';
 import { S3Origin } from './s3-origin.ts';
 import { LOCAL_REGION, S3RVER_CREDENTIALS, startS3Server, type RunningS3Server } from './s3-server.ts';

@@ -16,7 +16,7 @@ import { makeManifest, makeRelease } from '../../scripts/fixtures/releases.ts';
 import { startApiServer, type RunningApiServer } from '../../local/api-server.ts';
 import type { EdgeHandler, OriginRequestEvent } from '../../local/cloudfront-event.ts';
 import { CACHE_HIT, CACHE_MISS, EdgeCache } from '../../local/edge-cache.ts';
-import { startLocalEdge, type RunningEdge } from '../../local/edge-server.ts';
+import { startLocalEdge, type RunningEdge } from '../../local/edge-listen.ts';
 import { S3Origin } from '../../local/s3-origin.ts';
 import { LOCAL_REGION, S3RVER_CREDENTIALS, startS3Server, type RunningS3Server } from '../../local/s3-server.ts';
 

@@ -10,7 +10,7 @@ import { ASSET_CACHE_CONTROL } from '../../contracts/release.ts';
 import { behaviorTable, CONFIG_HEADERS, configHeaders, securityHeaders } from '../../contracts/edge-config.ts';
 import { startApiServer, type RunningApiServer } from '../../local/api-server.ts';
 import type { CfRequest, CfResponse, OriginRequestEvent } from '../../local/cloudfront-event.ts';
-import { startLocalEdge, type RunningEdge } from '../../local/edge-server.ts';
+import { startLocalEdge, type RunningEdge } from '../../local/edge-listen.ts';
 import { LOCAL_REGION, S3RVER_CREDENTIALS, startS3Server, type RunningS3Server } from '../../local/s3-server.ts';
 import { S3Origin } from '../../local/s3-origin.ts';
 
