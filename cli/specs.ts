@@ -16,8 +16,8 @@ import { normalizeFileExtensions } from './rules/read.ts';
 import type { StatusResult } from './commands/status.ts';
 import { PRODUCTION_CHANNEL } from '../contracts/channels.ts';
 import { channelFlags, channelOption, channels, onChannel, previewDomainFlags, previewDomainOption } from './channel-specs.ts';
-import { siteUrl, waitUntilLive, type WaitResult } from './wait.ts';
-import { DEFAULT_EDGE_CONFIG } from '../contracts/edge-config.ts';
+import { siteUrl, type WaitResult } from './wait.ts';
+import { type WaitInput, waited, waitFlags, waitLine, waitOption } from './wait-specs.ts';
 import { count, formatBytes } from './report.ts';
 import type { CommandSpec, ParsedInput } from './spec.ts';
 
@@ -27,48 +27,6 @@ export const DEFAULT_CONCURRENCY = 64;
 const text = (input: ParsedInput, flag: string) => input.values[flag] as string | undefined;
 const flag = (input: ParsedInput, name: string) => input.values[name] === true;
 const releaseFlag = { type: 'string', value: '<id>', help: 'a release id' } as const;
-
-/** Default bound for --wait: the edge's manifest TTL + the shell's CDN time + a margin (default stack settings). */
-const DEFAULT_WAIT_SECONDS = DEFAULT_EDGE_CONFIG.manifestTtlSeconds + DEFAULT_EDGE_CONFIG.shellCdnSeconds + 30;
-const waitFlags = {
-  wait: {
-    type: 'string',
-    value: '<url>',
-    help: "after the switch, poll the site's URL until it serves the new release (3 checks in a row)",
-  },
-  'wait-timeout': {
-    type: 'string',
-    value: '<s>',
-    help: `give up waiting after this many seconds (default ${DEFAULT_WAIT_SECONDS}); exit 8`,
-  },
-} as const;
-
-interface WaitInput {
-  readonly wait?: { readonly url: URL; readonly timeoutMs: number };
-}
-
-function waitOption(input: ParsedInput): WaitInput {
-  const url = text(input, 'wait');
-  const seconds = parseWholeNumber('wait-timeout', text(input, 'wait-timeout'), 1);
-  if (url === undefined) {
-    if (seconds !== undefined) throw new UsageError('--wait-timeout needs --wait <url>');
-    return {};
-  }
-  return { wait: { url: siteUrl('--wait', url), timeoutMs: (seconds ?? DEFAULT_WAIT_SECONDS) * 1000 } };
-}
-
-async function waited<R extends { release: string }>(
-  result: R,
-  options: WaitInput,
-  target: { reporter: import('./report.ts').Reporter },
-  live: boolean,
-): Promise<R & { wait?: WaitResult }> {
-  if (!options.wait || !live) return result;
-  return { ...result, wait: await waitUntilLive({ ...options.wait, release: result.release, reporter: target.reporter }) };
-}
-
-const waitLine = (wait?: WaitResult) =>
-  wait ? `  serving at ${wait.url} after ${(wait.liveAfterMs / 1000).toFixed(1)} s (edge nearest to this machine)\n` : '';
 
 /** A release id flag, checked before any network call (the commands check it again when called directly). */
 function releaseIdOption(input: ParsedInput, name: string): string | undefined {
