@@ -16,25 +16,14 @@ import { liveManifest, runCli } from '../../local/deploy.ts';
 import { S3Origin } from '../../local/s3-origin.ts';
 import { LOCAL_REGION, S3RVER_CREDENTIALS } from '../../local/s3-server.ts';
 import { LOCAL_BUCKET, LOCAL_PREVIEW_DOMAIN, startLocalSystem, type LocalSystem } from '../../local/system.ts';
+import { writeBuild } from './helpers.ts';
 
 let dir: string;
 let system: LocalSystem;
 let first: string;
 let second: string;
 
-function build(name: string, text: string): string {
-  const dist = join(dir, name);
-  const write = (path: string, content: string) => {
-    mkdirSync(dirname(join(dist, path)), { recursive: true });
-    writeFileSync(join(dist, path), content);
-  };
-  write(
-    'index.html',
-    `<!doctype html><html><head><script type="module" src="/assets/app-${name}0001.js"></script></head><body>${text}</body></html>`,
-  );
-  write(`assets/app-${name}0001.js`, `console.log(${JSON.stringify(text)});`);
-  return dist;
-}
+const build = (name: string, text: string) => writeBuild(dir, name, text);
 
 /** Copies production's pointer object, whichever key the CLI wrote it under, to `channel`'s key. */
 async function copyProductionPointer(channel: string): Promise<void> {

@@ -12,23 +12,12 @@ import { run } from '../../cli/main.ts';
 import { NotLiveInTimeError, waitUntilLive } from '../../cli/wait.ts';
 import { cliEnvironment } from '../../local/deploy.ts';
 import { LOCAL_BUCKET, startLocalSystem, type LocalSystem } from '../../local/system.ts';
+import { writeBuild } from './helpers.ts';
 
 let dir: string;
 let system: LocalSystem;
 
-function build(name: string, text: string): string {
-  const dist = join(dir, name);
-  const write = (path: string, content: string) => {
-    mkdirSync(dirname(join(dist, path)), { recursive: true });
-    writeFileSync(join(dist, path), content);
-  };
-  write(
-    'index.html',
-    `<!doctype html><html><head><script type="module" src="/assets/app-${name}0001.js"></script></head><body>${text}</body></html>`,
-  );
-  write(`assets/app-${name}0001.js`, `console.log(${JSON.stringify(text)});`);
-  return dist;
-}
+const build = (name: string, text: string) => writeBuild(dir, name, text);
 
 async function cli(...argv: string[]) {
   const out: string[] = [];
