@@ -10,9 +10,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { usedAssetPrefixes } from './completeness.ts';
 import { InputError } from './errors.ts';
 import { flatManifestReferences, sitePath, viteManifestReferences, type Reference } from './references.ts';
+
+/** The asset folders that hold at least one of `paths` (a release's assets, or a build's files): the ones worth listing. */
+export function usedAssetPrefixes(assetPrefixes: readonly string[], paths: readonly string[]): string[] {
+  return assetPrefixes.filter((prefix) => paths.some((path) => path.startsWith(prefix)));
+}
 
 export type BuildKind = 'vite' | 'webpack' | 'cra' | 'static';
 

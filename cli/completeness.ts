@@ -4,6 +4,7 @@
  */
 import { RELEASES_PREFIX, releaseFileKey, releaseKeys, type ReleaseRecord } from '../contracts/release.ts';
 import type { Bucket, ListedObject } from './bucket.ts';
+import { usedAssetPrefixes } from './build-kind.ts';
 import { IncompleteReleaseError, listSome } from './errors.ts';
 
 export interface Completeness {
@@ -14,11 +15,6 @@ export interface Completeness {
 }
 
 export type Listing = ReadonlyMap<string, ListedObject>;
-
-/** The asset folders that hold at least one of `paths` (a release's assets, or a build's files): the ones worth listing. */
-export function usedAssetPrefixes(assetPrefixes: readonly string[], paths: readonly string[]): string[] {
-  return assetPrefixes.filter((prefix) => paths.some((path) => path.startsWith(prefix)));
-}
 
 /** Lists several prefixes in parallel into one map by key. */
 export async function listPrefixes(bucket: Bucket, prefixes: readonly string[]): Promise<Map<string, ListedObject>> {

@@ -10,11 +10,11 @@ import mime from 'mime';
 import { join, sep } from 'node:path';
 import { assetPatternForDir } from '../contracts/edge-config.ts';
 import { MANIFEST_KEY, NOT_FOUND_PAGE_FILE, RELEASES_PREFIX, SHELLFRONT_PREFIX, filePathProblem } from '../contracts/release.ts';
+import { RULES_FILES } from '../contracts/rules.ts';
 import { detectBuild, type BuildKind } from './build-kind.ts';
 import { InputError, listSome } from './errors.ts';
 import { count } from './report.ts';
 import { shellReferences, type Reference } from './references.ts';
-import { RULES_FILES } from './rules/read.ts';
 
 export type { BuildKind } from './build-kind.ts';
 

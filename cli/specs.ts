@@ -20,9 +20,7 @@ import { siteUrl, type WaitResult } from './wait.ts';
 import { type WaitInput, waited, waitFlags, waitLine, waitOption } from './wait-specs.ts';
 import { count, formatBytes } from './report.ts';
 import type { CommandSpec, ParsedInput } from './spec.ts';
-
-/** Parallel uploads: S3 takes thousands of PUTs per second per prefix; each costs one round trip. */
-export const DEFAULT_CONCURRENCY = 64;
+import { DEFAULT_CONCURRENCY } from './upload.ts';
 
 const text = (input: ParsedInput, flag: string) => input.values[flag] as string | undefined;
 const flag = (input: ParsedInput, name: string) => input.values[name] === true;

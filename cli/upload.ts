@@ -8,6 +8,9 @@ import type { DistFile } from './dist.ts';
 import { mapLimit } from './pool.ts';
 import type { Reporter } from './report.ts';
 
+/** Parallel uploads: S3 takes thousands of PUTs per second per prefix; each costs one round trip. */
+export const DEFAULT_CONCURRENCY = 64;
+
 export interface Upload {
   readonly key: string;
   readonly file: DistFile;

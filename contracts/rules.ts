@@ -12,6 +12,8 @@ import { fileExtensionProblem, MAX_FILE_EXTENSIONS } from './static-files.ts';
 
 export const REDIRECTS_FILE = '_redirects';
 export const HEADERS_FILE = '_headers';
+/** The build's rules files: read by the deploy, never uploaded as files of the site. */
+export const RULES_FILES: readonly string[] = [REDIRECTS_FILE, HEADERS_FILE];
 /** Each rules file: at most this many bytes and rules (the rules travel in every manifest GET). */
 export const MAX_RULES_FILE_BYTES = 64 * 1024;
 export const MAX_RULES = 1000;

@@ -16,7 +16,8 @@ import {
 import { Bucket } from '../bucket.ts';
 import type { DirectPut } from '../direct-put.ts';
 import { requireReferencedFiles } from '../build-check.ts';
-import { completenessOf, listPrefixes, requireComplete, usedAssetPrefixes, type Listing } from '../completeness.ts';
+import { usedAssetPrefixes } from '../build-kind.ts';
+import { completenessOf, listPrefixes, requireComplete, type Listing } from '../completeness.ts';
 import { describeLayout, readLayout, type BuildKind, type DistFile, type DistLayout, type ScannedDist } from '../dist.ts';
 import { ConflictError, TransientError, UsageError, listSome, withNote } from '../errors.ts';
 import { channelFlag, checkChannel, readLive, servableManifest, switchLive, type LiveState } from '../live.ts';
@@ -25,9 +26,8 @@ import { planAssets, sameBuild } from '../plan.ts';
 import { buildRecord, isThisBuild, releaseExists, runtimeConfig, writeRecord } from '../release-record.ts';
 import { checkReleaseId, defaultReleaseId, type GitInfo } from '../release-id.ts';
 import { count, silentReporter, type Reporter } from '../report.ts';
-import { DEFAULT_CONCURRENCY } from '../specs.ts';
 import type { RetryOptions } from '../retry.ts';
-import { uploadAll, type Upload } from '../upload.ts';
+import { DEFAULT_CONCURRENCY, uploadAll, type Upload } from '../upload.ts';
 import { releaseRouting } from '../rules/read.ts';
 
 export interface DeployOptions {

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MANIFEST_KEY, NOT_FOUND_PAGE_FILE, RELEASES_PREFIX, SHELLFRONT_PREFIX } from '../../contracts/release.ts';
-import { HEADERS_FILE, REDIRECTS_FILE, type ReleaseRules } from '../../contracts/rules.ts';
+import { HEADERS_FILE, REDIRECTS_FILE, RULES_FILES, type ReleaseRules } from '../../contracts/rules.ts';
 import { parsePathPattern, targetParts } from '../../contracts/rule-patterns.ts';
 import { fileExtensionProblem, hasStaticFileExtension, MAX_FILE_EXTENSIONS } from '../../contracts/static-files.ts';
 import type { ScannedDist } from '../dist.ts';
@@ -15,8 +15,6 @@ import { InputError, UsageError } from '../errors.ts';
 import { parseHeaders } from './headers.ts';
 import { RulesFileError, type RuleProblem } from './problems.ts';
 import { parseRedirects } from './redirects.ts';
-
-export const RULES_FILES: readonly string[] = [REDIRECTS_FILE, HEADERS_FILE];
 
 /** What the checks need to know about the build. */
 export interface BuildFacts {

@@ -3,9 +3,8 @@
  * a rewrite to a file of the release, or 404. CloudFront caches by path, so nothing else
  * (Accept, cookies) may change the answer.
  */
-import { RELEASES_PREFIX, SHELLFRONT_PREFIX, releaseFileKey } from '../../contracts/release.ts';
+import { RELEASES_PREFIX, SHELLFRONT_PREFIX } from '../../contracts/release.ts';
 import { hasStaticFileExtension } from '../../contracts/static-files.ts';
-import { encodeKeyPath } from '../../contracts/s3-protocol.ts';
 import type { PreparedRelease } from './shell.ts';
 
 export type Route =
@@ -46,9 +45,4 @@ export function route(path: string, release: PreparedRelease): Route {
   const uri = release.fileUris.get(relative);
   if (uri !== undefined) return { kind: 'release-file', uri };
   return looksLikeFile(relative, release.fileExtensions) ? NOT_FOUND : SHELL;
-}
-
-/** The URI CloudFront forwards to S3 for a release file; S3 decodes it back to the key. */
-export function releaseFileUri(id: string, filePath: string): string {
-  return `/${encodeKeyPath(releaseFileKey(id, filePath))}`;
 }

@@ -4,9 +4,9 @@
  * shell cannot be served is rejected like any other bad manifest and the last good one stays.
  */
 import { createHash } from 'node:crypto';
-import type { Manifest } from '../../contracts/release.ts';
+import { releaseFileKey, type Manifest } from '../../contracts/release.ts';
+import { encodeKeyPath } from '../../contracts/s3-protocol.ts';
 import { renderedShellSizeProblem, renderShell } from '../../contracts/shell.ts';
-import { releaseFileUri } from './route.ts';
 import { CompiledRules } from './rules.ts';
 
 export interface PreparedRelease {
@@ -58,4 +58,9 @@ export function prepareRelease(manifest: Manifest): PreparedRelease {
     fileExtensions: new Set(release.fileExtensions),
     rules: new CompiledRules(release.rules),
   };
+}
+
+/** The URI CloudFront forwards to S3 for a release file; S3 decodes it back to the key. */
+export function releaseFileUri(id: string, filePath: string): string {
+  return `/${encodeKeyPath(releaseFileKey(id, filePath))}`;
 }
