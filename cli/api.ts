@@ -8,6 +8,15 @@ export { prune, type PruneOptions, type PruneResult } from './commands/prune.ts'
 export { releases, type ReleasesOptions, type ReleasesResult } from './commands/releases.ts';
 export { rollback, type RollbackOptions, type RollbackResult } from './commands/rollback.ts';
 export { verify, type VerifyOptions, type VerifyResult } from './commands/verify.ts';
-export { createObjectWriter, createS3Client, resolveRegion, type ClientOptions } from './client.ts';
-export { AwsAccessError, CliError, ConflictError, EXIT, IncompleteReleaseError, InputError, TransientError, UsageError } from './errors.ts';
-export type { Reporter } from './report.ts';
+export { createObjectWriter, createS3Client, resolveRegion, type ClientOptions } from './bucket/client.ts';
+export {
+  AwsAccessError,
+  CliError,
+  ConflictError,
+  EXIT,
+  IncompleteReleaseError,
+  InputError,
+  TransientError,
+  UsageError,
+} from './shared/errors.ts';
+export type { Reporter } from './shared/report.ts';

@@ -1,17 +1,17 @@
 /**
- * The entry: finds the command's spec (cli/specs.ts), parses and checks its options, then (and
+ * The entry: finds the command's spec (cli/terminal/specs.ts), parses and checks its options, then (and
  * only then) builds the AWS clients and resolves the bucket, runs it, prints the result, and maps
- * errors to the documented exit codes (cli/errors.ts EXIT). A usage error never touches the network.
+ * errors to the documented exit codes (cli/shared/errors.ts EXIT). A usage error never touches the network.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { appendFileSync } from 'node:fs';
-import { CliError, EXIT, UsageError, exitCodeOf } from './errors.ts';
-import { HELP } from './help.ts';
-import { streamReporter, type Reporter } from './report.ts';
-import type { RetryOptions } from './retry.ts';
-import { closest, helpFor, parseCommandArgs, wantsJson, type CommandSpec } from './spec.ts';
-import { SPECS, type CommandName } from './specs.ts';
-import type { StackInfo } from './stack.ts';
+import { CliError, EXIT, UsageError, exitCodeOf } from './shared/errors.ts';
+import { HELP } from './terminal/help.ts';
+import { streamReporter, type Reporter } from './shared/report.ts';
+import type { RetryOptions } from './bucket/retry.ts';
+import { closest, helpFor, parseCommandArgs, wantsJson, type CommandSpec } from './terminal/spec.ts';
+import { SPECS, type CommandName } from './terminal/specs.ts';
+import type { StackInfo } from './bucket/stack.ts';
 
 export interface RunContext {
   readonly argv: readonly string[];
@@ -52,7 +52,7 @@ export async function run(context: RunContext): Promise<number> {
     const options = await spec.options({ values, positionals, cwd: context.cwd ?? process.cwd(), env });
     const where = bucketSource(values.bucket as string | undefined, values.stack as string | undefined);
     // 2. Clients and the bucket. The SDK loads only now: `--help` and usage errors never pay for it.
-    const { createObjectWriter, createS3Client, resolveRegion } = await import('./client.ts');
+    const { createObjectWriter, createS3Client, resolveRegion } = await import('./bucket/client.ts');
     const region = resolveRegion(values.region as string | undefined, env);
     const reporter = streamReporter(stderr);
     const quiet: Reporter = json ? { ...reporter, info() {} } : reporter;
@@ -116,7 +116,7 @@ function bucketSource(
 }
 
 async function lookUpStack(stack: string, region: string): Promise<StackInfo> {
-  const { readStack, createCloudFormationClient } = await import('./stack.ts');
+  const { readStack, createCloudFormationClient } = await import('./bucket/stack.ts');
   return readStack(createCloudFormationClient(region), stack);
 }
 

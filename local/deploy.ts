@@ -40,7 +40,7 @@ export interface CliResult {
   readonly json?: Record<string, unknown>;
 }
 
-/** The CLI subprocess exited non-zero (its own error, CliError in cli/errors.ts, is in `result.stderr`). */
+/** The CLI subprocess exited non-zero (its own error, CliError in cli/shared/errors.ts, is in `result.stderr`). */
 export class CliProcessError extends Error {
   override readonly name = 'CliProcessError';
   constructor(

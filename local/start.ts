@@ -15,7 +15,7 @@ import {
   DEFAULT_EDGE_CONFIG,
   pathPatternProblem,
 } from '../contracts/edge-config.ts';
-import { closest } from '../cli/spec.ts';
+import { closest } from '../cli/terminal/spec.ts';
 import { PROJECT_ROOT } from '../scripts/paths.ts';
 import { cliEnvironment, deployCommandLine } from './deploy.ts';
 import { portTaken, portTakenMessage, runningStartPid, takenPortProblems, type PortUse } from './start-checks.ts';

@@ -5,11 +5,11 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { channelPointerKey } from '../../contracts/channels.ts';
-import { Bucket } from '../bucket.ts';
-import { channelAddress, deletableChannelProblem, readChannels } from '../channels.ts';
-import { UsageError } from '../errors.ts';
-import type { Reporter } from '../report.ts';
-import type { RetryOptions } from '../retry.ts';
+import { Bucket } from '../bucket/bucket.ts';
+import { channelAddress, deletableChannelProblem, readChannels } from '../channels/channels.ts';
+import { UsageError } from '../shared/errors.ts';
+import type { Reporter } from '../shared/report.ts';
+import type { RetryOptions } from '../bucket/retry.ts';
 
 export interface ChannelsOptions {
   readonly client: S3Client;

@@ -13,21 +13,21 @@ import {
   releaseRecordKey,
   type ReleaseRecord,
 } from '../../contracts/release.ts';
-import { Bucket } from '../bucket.ts';
-import type { DirectPut } from '../direct-put.ts';
-import { requireReferencedFiles } from '../build-check.ts';
-import { usedAssetPrefixes } from '../build-kind.ts';
-import { completenessOf, listPrefixes, requireComplete, type Listing } from '../completeness.ts';
-import { describeLayout, readLayout, type BuildKind, type DistFile, type DistLayout, type ScannedDist } from '../dist.ts';
-import { ConflictError, TransientError, UsageError, listSome, withNote } from '../errors.ts';
-import { channelFlag, checkChannel, readLive, servableManifest, switchLive, type LiveState } from '../live.ts';
+import { Bucket } from '../bucket/bucket.ts';
+import type { DirectPut } from '../bucket/direct-put.ts';
+import { requireReferencedFiles } from '../release/build-check.ts';
+import { usedAssetPrefixes } from '../build/build-kind.ts';
+import { completenessOf, listPrefixes, requireComplete, type Listing } from '../release/completeness.ts';
+import { describeLayout, readLayout, type BuildKind, type DistFile, type DistLayout, type ScannedDist } from '../build/dist.ts';
+import { ConflictError, TransientError, UsageError, listSome, withNote } from '../shared/errors.ts';
+import { channelFlag, checkChannel, readLive, servableManifest, switchLive, type LiveState } from '../channels/live.ts';
 import { PRODUCTION_CHANNEL } from '../../contracts/channels.ts';
-import { planAssets, sameBuild } from '../plan.ts';
-import { buildRecord, isThisBuild, releaseExists, runtimeConfig, writeRecord } from '../release-record.ts';
-import { checkReleaseId, defaultReleaseId, type GitInfo } from '../release-id.ts';
-import { count, silentReporter, type Reporter } from '../report.ts';
-import type { RetryOptions } from '../retry.ts';
-import { DEFAULT_CONCURRENCY, uploadAll, type Upload } from '../upload.ts';
+import { planAssets, sameBuild } from '../release/plan.ts';
+import { buildRecord, isThisBuild, releaseExists, runtimeConfig, writeRecord } from '../release/release-record.ts';
+import { checkReleaseId, defaultReleaseId, type GitInfo } from '../release/release-id.ts';
+import { count, silentReporter, type Reporter } from '../shared/report.ts';
+import type { RetryOptions } from '../bucket/retry.ts';
+import { DEFAULT_CONCURRENCY, uploadAll, type Upload } from '../release/upload.ts';
 import { releaseRouting } from '../rules/read.ts';
 
 export interface DeployOptions {
@@ -58,7 +58,7 @@ export interface DeployOptions {
   /** Extensions that also mean "a file" (404 when missing, never the shell) for this release, e.g. `usdz`. */
   readonly fileExtensions?: readonly string[];
   readonly git?: GitInfo;
-  /** Sends the uploads as signed HTTP PUTs (cli/client.ts createObjectWriter); without it, through the SDK. */
+  /** Sends the uploads as signed HTTP PUTs (cli/bucket/client.ts createObjectWriter); without it, through the SDK. */
   readonly objectWriter?: DirectPut;
   readonly reporter?: Reporter;
   readonly now?: () => Date;

@@ -11,13 +11,13 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { RELEASES_PREFIX, releaseRecordKey, type Manifest, type ReleaseRecord } from '../../contracts/release.ts';
-import { Bucket, type ListedObject } from '../bucket.ts';
-import { InputError, UsageError, listSome } from '../errors.ts';
-import { readHistory } from '../history.ts';
-import { readChannels } from '../channels.ts';
+import { Bucket, type ListedObject } from '../bucket/bucket.ts';
+import { InputError, UsageError, listSome } from '../shared/errors.ts';
+import { readHistory } from '../release/history.ts';
+import { readChannels } from '../channels/channels.ts';
 import { channelPointerKey, PRODUCTION_CHANNEL } from '../../contracts/channels.ts';
-import { count, silentReporter, type Reporter } from '../report.ts';
-import type { RetryOptions } from '../retry.ts';
+import { count, silentReporter, type Reporter } from '../shared/report.ts';
+import type { RetryOptions } from '../bucket/retry.ts';
 
 export const DEFAULT_GRACE_MS = 7 * 86_400_000;
 

@@ -1,11 +1,11 @@
 /** `shellfront releases`: every release in the bucket, newest first, with which one is live. */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { Bucket } from '../bucket.ts';
-import { readHistory, releaseSize } from '../history.ts';
-import { checkChannel, readLive } from '../live.ts';
-import { readChannels } from '../channels.ts';
-import type { Reporter } from '../report.ts';
-import type { RetryOptions } from '../retry.ts';
+import { Bucket } from '../bucket/bucket.ts';
+import { readHistory, releaseSize } from '../release/history.ts';
+import { checkChannel, readLive } from '../channels/live.ts';
+import { readChannels } from '../channels/channels.ts';
+import type { Reporter } from '../shared/report.ts';
+import type { RetryOptions } from '../bucket/retry.ts';
 
 export interface ReleasesOptions {
   readonly client: S3Client;

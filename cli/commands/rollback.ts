@@ -4,14 +4,14 @@
  * as deploy, so a rollback racing a deploy cannot interleave with it.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { Bucket } from '../bucket.ts';
-import { requireComplete } from '../completeness.ts';
-import { InputError, UsageError } from '../errors.ts';
-import { checkChannel, pointerUrl, readLive, readRecord, switchLive } from '../live.ts';
+import { Bucket } from '../bucket/bucket.ts';
+import { requireComplete } from '../release/completeness.ts';
+import { InputError, UsageError } from '../shared/errors.ts';
+import { checkChannel, pointerUrl, readLive, readRecord, switchLive } from '../channels/live.ts';
 import { PRODUCTION_CHANNEL } from '../../contracts/channels.ts';
-import { silentReporter, type Reporter } from '../report.ts';
+import { silentReporter, type Reporter } from '../shared/report.ts';
 import { releaseIdProblem, releaseRecordKey, type ReleaseRecord } from '../../contracts/release.ts';
-import type { RetryOptions } from '../retry.ts';
+import type { RetryOptions } from '../bucket/retry.ts';
 
 export interface RollbackOptions {
   readonly client: S3Client;

@@ -3,13 +3,13 @@
  * whether it is complete (the verify check), and with --url what the public URL serves right now.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { Bucket } from '../bucket.ts';
-import { unservedShellReferences } from '../build-check.ts';
-import { checkComplete } from '../completeness.ts';
-import { checkChannel, readLive } from '../live.ts';
-import type { Reporter } from '../report.ts';
-import type { RetryOptions } from '../retry.ts';
-import { servedRelease, type Served } from '../wait.ts';
+import { Bucket } from '../bucket/bucket.ts';
+import { unservedShellReferences } from '../release/build-check.ts';
+import { checkComplete } from '../release/completeness.ts';
+import { checkChannel, readLive } from '../channels/live.ts';
+import type { Reporter } from '../shared/report.ts';
+import type { RetryOptions } from '../bucket/retry.ts';
+import { servedRelease, type Served } from './wait.ts';
 
 export interface StatusOptions {
   readonly client: S3Client;

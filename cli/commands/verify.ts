@@ -4,13 +4,13 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { releaseIdProblem, type ReleaseRecord } from '../../contracts/release.ts';
-import { Bucket } from '../bucket.ts';
-import { requireComplete } from '../completeness.ts';
-import { describe, unservedShellReferences } from '../build-check.ts';
-import { IncompleteReleaseError, InputError, UsageError, listSome } from '../errors.ts';
-import { checkChannel, pointerUrl, readLive, readRecord } from '../live.ts';
-import type { Reporter } from '../report.ts';
-import type { RetryOptions } from '../retry.ts';
+import { Bucket } from '../bucket/bucket.ts';
+import { requireComplete } from '../release/completeness.ts';
+import { describe, unservedShellReferences } from '../release/build-check.ts';
+import { IncompleteReleaseError, InputError, UsageError, listSome } from '../shared/errors.ts';
+import { checkChannel, pointerUrl, readLive, readRecord } from '../channels/live.ts';
+import type { Reporter } from '../shared/report.ts';
+import type { RetryOptions } from '../bucket/retry.ts';
 
 export interface VerifyOptions {
   readonly client: S3Client;

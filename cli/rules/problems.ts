@@ -2,7 +2,7 @@
  * What is wrong with a build's rules files: every problem with its file and line, reported together
  * so one deploy attempt shows them all.
  */
-import { InputError, listSome } from '../errors.ts';
+import { InputError, listSome } from '../shared/errors.ts';
 
 export interface RuleProblem {
   /** The file as the user knows it, e.g. `dist/_redirects`. */

@@ -10,8 +10,8 @@ import { MANIFEST_KEY, NOT_FOUND_PAGE_FILE, RELEASES_PREFIX, SHELLFRONT_PREFIX }
 import { HEADERS_FILE, REDIRECTS_FILE, RULES_FILES, type ReleaseRules } from '../../contracts/rules.ts';
 import { parsePathPattern, targetParts } from '../../contracts/rule-patterns.ts';
 import { fileExtensionProblem, hasStaticFileExtension, MAX_FILE_EXTENSIONS } from '../../contracts/static-files.ts';
-import type { ScannedDist } from '../dist.ts';
-import { InputError, UsageError } from '../errors.ts';
+import type { ScannedDist } from '../build/dist.ts';
+import { InputError, UsageError } from '../shared/errors.ts';
 import { parseHeaders } from './headers.ts';
 import { RulesFileError, type RuleProblem } from './problems.ts';
 import { parseRedirects } from './redirects.ts';

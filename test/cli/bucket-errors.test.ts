@@ -1,8 +1,8 @@
 /** S3 failures become messages that say what to do; a bad key is not a missing permission. */
 import { S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { Bucket } from '../../cli/bucket.ts';
-import { AwsAccessError, EXIT } from '../../cli/errors.ts';
+import { Bucket } from '../../cli/bucket/bucket.ts';
+import { AwsAccessError, EXIT } from '../../cli/shared/errors.ts';
 import { s3Error } from './helpers.ts';
 
 const bucket = new Bucket(new S3Client({ region: 'us-east-1' }), 'site');

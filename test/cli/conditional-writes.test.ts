@@ -6,8 +6,8 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { Bucket, PreconditionFailed } from '../../cli/bucket.ts';
-import { EXIT, TransientError } from '../../cli/errors.ts';
+import { Bucket, PreconditionFailed } from '../../cli/bucket/bucket.ts';
+import { EXIT, TransientError } from '../../cli/shared/errors.ts';
 import { body, networkError, noSleep, s3Error } from './helpers.ts';
 
 const client = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });

@@ -26,7 +26,7 @@ import { channelPointerKey } from '../../contracts/channels.ts';
 
 const POINTER_KEY = channelPointerKey('production');
 import { deploy } from '../../cli/commands/deploy.ts';
-import { AwsAccessError, ConflictError, EXIT, InputError, TransientError } from '../../cli/errors.ts';
+import { AwsAccessError, ConflictError, EXIT, InputError, TransientError } from '../../cli/shared/errors.ts';
 import { VITE_DIST, body, copyFixture, networkError, noSleep, s3Error } from './helpers.ts';
 
 const client = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });

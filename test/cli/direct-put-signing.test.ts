@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createS3Client } from '../../cli/client.ts';
-import { DirectPut } from '../../cli/direct-put.ts';
+import { createS3Client } from '../../cli/bucket/client.ts';
+import { DirectPut } from '../../cli/bucket/direct-put.ts';
 import { encodeKeyPath as encodeKey } from '../../contracts/s3-protocol.ts';
 import { signRequest } from '../../lambda/sigv4.ts';
 

@@ -1,5 +1,5 @@
 /**
- * The direct upload path (cli/direct-put.ts): a deploy's uploads skip the SDK's middleware but
+ * The direct upload path (cli/bucket/direct-put.ts): a deploy's uploads skip the SDK's middleware but
  * store the same objects, carry Content-MD5 and the signed SHA-256 of their bytes, and fail,
  * retry and fall back like SDK requests. Against s3rver, and a scripted S3 on loopback for answers
  * s3rver never gives (throttling, access denied, region redirect).
@@ -14,13 +14,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ASSET_CACHE_CONTROL, RELEASE_FILE_CACHE_CONTROL, releaseFileKey } from '../../contracts/release.ts';
 import { LOCAL_REGION, S3RVER_CREDENTIALS, startS3Server, type RunningS3Server } from '../../local/s3-server.ts';
-import { Bucket } from '../../cli/bucket.ts';
-import { createObjectWriter, createS3Client } from '../../cli/client.ts';
+import { Bucket } from '../../cli/bucket/bucket.ts';
+import { createObjectWriter, createS3Client } from '../../cli/bucket/client.ts';
 import { deploy } from '../../cli/commands/deploy.ts';
 import { verify } from '../../cli/commands/verify.ts';
-import type { DirectPut } from '../../cli/direct-put.ts';
-import { scanDist } from '../../cli/dist.ts';
-import { AwsAccessError } from '../../cli/errors.ts';
+import type { DirectPut } from '../../cli/bucket/direct-put.ts';
+import { scanDist } from '../../cli/build/dist.ts';
+import { AwsAccessError } from '../../cli/shared/errors.ts';
 import { VITE_DIST, noSleep } from './helpers.ts';
 import { channelPointerKey } from '../../contracts/channels.ts';
 

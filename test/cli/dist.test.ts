@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isWebpackManifest } from '../../cli/build-kind.ts';
-import { looksHashed, scanDist } from '../../cli/dist.ts';
-import { InputError } from '../../cli/errors.ts';
+import { isWebpackManifest } from '../../cli/build/build-kind.ts';
+import { looksHashed, scanDist } from '../../cli/build/dist.ts';
+import { InputError } from '../../cli/shared/errors.ts';
 import { VITE_DIST, WEBPACK_DIST, copyFixture } from './helpers.ts';
 
 describe('scanDist', () => {

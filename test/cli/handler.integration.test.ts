@@ -14,7 +14,7 @@ import { RELEASE_HEADER, SHELL_DATA_ELEMENT_ID } from '../../contracts/release.t
 import { LOCAL_REGION, S3RVER_CREDENTIALS, startS3Server, type RunningS3Server } from '../../local/s3-server.ts';
 import { bundleEdge } from '../../lambda/build.ts';
 import { EDGE_BUNDLE_PATH } from '../../scripts/paths.ts';
-import { createS3Client } from '../../cli/client.ts';
+import { createS3Client } from '../../cli/bucket/client.ts';
 import { deploy } from '../../cli/commands/deploy.ts';
 import { rollback } from '../../cli/commands/rollback.ts';
 import { VITE_DIST, WEBPACK_DIST } from './helpers.ts';

@@ -14,11 +14,11 @@ import { channelPointerKey } from '../../contracts/channels.ts';
 
 const POINTER_KEY = channelPointerKey('production');
 import { LOCAL_REGION, S3RVER_CREDENTIALS, startS3Server, type RunningS3Server } from '../../local/s3-server.ts';
-import { createS3Client } from '../../cli/client.ts';
+import { createS3Client } from '../../cli/bucket/client.ts';
 import { deploy } from '../../cli/commands/deploy.ts';
 import { releases } from '../../cli/commands/releases.ts';
 import { verify } from '../../cli/commands/verify.ts';
-import { TransientError } from '../../cli/errors.ts';
+import { TransientError } from '../../cli/shared/errors.ts';
 import { generateDist } from '../../scripts/fixtures/generate-dist.ts';
 import { VITE_DIST, networkError } from './helpers.ts';
 

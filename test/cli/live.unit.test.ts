@@ -1,5 +1,5 @@
 /**
- * The pointer switch (cli/live.ts) on a mocked S3: the production migration from the legacy
+ * The pointer switch (cli/channels/live.ts) on a mocked S3: the production migration from the legacy
  * manifest.json (If-None-Match * on the new pointer, then the legacy copy If-Match), and a lost
  * race on the legacy copy that warns instead of failing a switch that already happened.
  */
@@ -8,8 +8,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { channelPointerKey, LEGACY_MANIFEST_KEY } from '../../contracts/channels.ts';
 import { nextManifest } from '../../contracts/release.ts';
-import { Bucket } from '../../cli/bucket.ts';
-import { readLive, switchLive } from '../../cli/live.ts';
+import { Bucket } from '../../cli/bucket/bucket.ts';
+import { readLive, switchLive } from '../../cli/channels/live.ts';
 import { makeRelease } from '../lambda/helpers.ts';
 import { body, noSleep, s3Error } from './helpers.ts';
 

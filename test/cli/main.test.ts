@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { EXIT } from '../../cli/errors.ts';
+import { EXIT } from '../../cli/shared/errors.ts';
 import { run } from '../../cli/main.ts';
 import { nextManifest, validateReleaseRecord } from '../../contracts/release.ts';
 import { VITE_DIST, body, copyFixture, s3Error } from './helpers.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { releaseIdProblem } from '../../contracts/release.ts';
-import { checkReleaseId, defaultReleaseId, readGitInfo } from '../../cli/release-id.ts';
+import { checkReleaseId, defaultReleaseId, readGitInfo } from '../../cli/release/release-id.ts';
 
 describe('release ids', () => {
   it('defaults to UTC time plus the short git sha, a valid release id that sorts by time', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, progressLine, streamReporter } from '../../cli/report.ts';
-import { SPECS } from '../../cli/specs.ts';
+import { formatBytes, progressLine, streamReporter } from '../../cli/shared/report.ts';
+import { SPECS } from '../../cli/terminal/specs.ts';
 
 function stream(isTTY: boolean) {
   const chunks: string[] = [];

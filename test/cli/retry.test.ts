@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isRetryable, withRetry } from '../../cli/retry.ts';
+import { isRetryable, withRetry } from '../../cli/bucket/retry.ts';
 import { networkError, s3Error } from './helpers.ts';
 
 describe('retry policy', () => {

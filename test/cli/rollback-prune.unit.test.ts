@@ -11,9 +11,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { nextManifest, validateReleaseRecord, type ReleaseRecord } from '../../contracts/release.ts';
 import { prune } from '../../cli/commands/prune.ts';
-import { SPECS } from '../../cli/specs.ts';
+import { SPECS } from '../../cli/terminal/specs.ts';
 import { rollback } from '../../cli/commands/rollback.ts';
-import { ConflictError, EXIT, IncompleteReleaseError, InputError } from '../../cli/errors.ts';
+import { ConflictError, EXIT, IncompleteReleaseError, InputError } from '../../cli/shared/errors.ts';
 import { body, s3Error } from './helpers.ts';
 import { CHANNELS_PREFIX, channelPointerKey } from '../../contracts/channels.ts';
 

@@ -19,7 +19,7 @@ import { channelPointerKey } from '../../contracts/channels.ts';
 
 const POINTER_KEY = channelPointerKey('production');
 import { deploy } from '../../cli/commands/deploy.ts';
-import { EXIT, UsageError } from '../../cli/errors.ts';
+import { EXIT, UsageError } from '../../cli/shared/errors.ts';
 import { RulesFileError } from '../../cli/rules/problems.ts';
 import { VITE_DIST, body, copyFixture, noSleep, s3Error } from './helpers.ts';
 

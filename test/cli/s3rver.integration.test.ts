@@ -20,14 +20,14 @@ import { channelPointerKey } from '../../contracts/channels.ts';
 
 const POINTER_KEY = channelPointerKey('production');
 import { LOCAL_REGION, S3RVER_CREDENTIALS, startS3Server, type RunningS3Server } from '../../local/s3-server.ts';
-import { createS3Client } from '../../cli/client.ts';
+import { createS3Client } from '../../cli/bucket/client.ts';
 import { deploy } from '../../cli/commands/deploy.ts';
 import { prune } from '../../cli/commands/prune.ts';
 import { releases } from '../../cli/commands/releases.ts';
 import { rollback } from '../../cli/commands/rollback.ts';
 import { verify } from '../../cli/commands/verify.ts';
-import { scanDist } from '../../cli/dist.ts';
-import { ConflictError } from '../../cli/errors.ts';
+import { scanDist } from '../../cli/build/dist.ts';
+import { ConflictError } from '../../cli/shared/errors.ts';
 import { VITE_DIST, WEBPACK_DIST, copyFixture } from './helpers.ts';
 
 const BUCKET = 'cli-integration';

@@ -1,8 +1,8 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { AwsAccessError, EXIT, InputError } from '../../cli/errors.ts';
-import { BUCKET_OUTPUT_KEY, bucketFromStack } from '../../cli/stack.ts';
+import { AwsAccessError, EXIT, InputError } from '../../cli/shared/errors.ts';
+import { BUCKET_OUTPUT_KEY, bucketFromStack } from '../../cli/bucket/stack.ts';
 
 const client = new CloudFormationClient({ region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
 const cfn = mockClient(client);

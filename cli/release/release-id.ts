@@ -3,8 +3,8 @@
  * (`20261123-101500-7bfe0aa`), so ids sort by time and name the commit.
  */
 import { execFile } from 'node:child_process';
-import { releaseIdProblem } from '../contracts/release.ts';
-import { UsageError } from './errors.ts';
+import { releaseIdProblem } from '../../contracts/release.ts';
+import { UsageError } from '../shared/errors.ts';
 
 export interface GitInfo {
   readonly sha?: string;

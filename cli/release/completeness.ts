@@ -2,10 +2,10 @@
  * Whether every object a release references is in the bucket with the recorded size: its
  * record, its per-release files and its assets. One listing per prefix, not a HEAD per file.
  */
-import { RELEASES_PREFIX, releaseFileKey, releaseKeys, type ReleaseRecord } from '../contracts/release.ts';
-import type { Bucket, ListedObject } from './bucket.ts';
-import { usedAssetPrefixes } from './build-kind.ts';
-import { IncompleteReleaseError, listSome } from './errors.ts';
+import { RELEASES_PREFIX, releaseFileKey, releaseKeys, type ReleaseRecord } from '../../contracts/release.ts';
+import type { Bucket, ListedObject } from '../bucket/bucket.ts';
+import { usedAssetPrefixes } from '../build/build-kind.ts';
+import { IncompleteReleaseError, listSome } from '../shared/errors.ts';
 
 export interface Completeness {
   readonly checked: number;

@@ -2,10 +2,10 @@
  * The releases in a bucket: every `releases/<id>.json` record (one listing, then the records
  * read in parallel), newest first. Shared by `releases` and `prune`.
  */
-import { RELEASES_PREFIX, type ReleaseRecord } from '../contracts/release.ts';
-import type { Bucket } from './bucket.ts';
-import { readRecord } from './live.ts';
-import { mapLimit } from './pool.ts';
+import { RELEASES_PREFIX, type ReleaseRecord } from '../../contracts/release.ts';
+import type { Bucket } from '../bucket/bucket.ts';
+import { readRecord } from '../channels/live.ts';
+import { mapLimit } from '../shared/pool.ts';
 
 export interface StoredRelease {
   readonly id: string;

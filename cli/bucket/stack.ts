@@ -3,8 +3,8 @@
  * exports it as `BucketName`), so CI does not hard-code it.
  */
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { OUTPUT_KEYS } from '../contracts/stack-outputs.ts';
-import { AwsAccessError, InputError, TransientError } from './errors.ts';
+import { OUTPUT_KEYS } from '../../contracts/stack-outputs.ts';
+import { AwsAccessError, InputError, TransientError } from '../shared/errors.ts';
 import { isRetryable } from './retry.ts';
 
 export const BUCKET_OUTPUT_KEY = OUTPUT_KEYS.bucketName;

@@ -34,7 +34,7 @@ export function createS3Client(options: ClientOptions): S3Client {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     followRegionRedirects: true,
-    // cli/retry.ts is the one retry policy (testable with a mocked client).
+    // cli/bucket/retry.ts is the one retry policy (testable with a mocked client).
     maxAttempts: 1,
     requestHandler: {
       connectionTimeout: 10_000,
@@ -48,7 +48,7 @@ export function createS3Client(options: ClientOptions): S3Client {
 
 /**
  * The writer that sends a deploy's plain PUTs as signed HTTP requests instead of through the SDK
- * (cli/direct-put.ts), with the client's credentials, region and endpoint. Handed to Bucket.
+ * (cli/bucket/direct-put.ts), with the client's credentials, region and endpoint. Handed to Bucket.
  */
 export function createObjectWriter(client: S3Client, options: Pick<ClientOptions, 'env' | 'maxSockets'> = {}): DirectPut {
   const endpoint = (options.env ?? process.env).AWS_ENDPOINT_URL_S3;

@@ -10,15 +10,15 @@ import {
   validateReleaseRecord,
   type FileEntry,
   type ReleaseRecord,
-} from '../contracts/release.ts';
-import type { ReleaseRules } from '../contracts/rules.ts';
-import { PreconditionFailed, type Bucket } from './bucket.ts';
-import type { DistFile, ScannedDist } from './dist.ts';
-import { ConflictError, InputError } from './errors.ts';
-import { readRecord } from './live.ts';
+} from '../../contracts/release.ts';
+import type { ReleaseRules } from '../../contracts/rules.ts';
+import { PreconditionFailed, type Bucket } from '../bucket/bucket.ts';
+import type { DistFile, ScannedDist } from '../build/dist.ts';
+import { ConflictError, InputError } from '../shared/errors.ts';
+import { readRecord } from '../channels/live.ts';
 import { sameBuild } from './plan.ts';
 import type { GitInfo } from './release-id.ts';
-import type { Reporter } from './report.ts';
+import type { Reporter } from '../shared/report.ts';
 
 export type RuntimeConfig = Readonly<Record<string, unknown>>;
 

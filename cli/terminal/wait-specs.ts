@@ -1,13 +1,13 @@
 /**
  * The `--wait <url>` flags `deploy` and `rollback` share: checked before any network call, run
- * after the switch (cli/wait.ts polls the site), and the line they add to the summary.
+ * after the switch (cli/commands/wait.ts polls the site), and the line they add to the summary.
  */
-import { DEFAULT_EDGE_CONFIG } from '../contracts/edge-config.ts';
-import { UsageError } from './errors.ts';
+import { DEFAULT_EDGE_CONFIG } from '../../contracts/edge-config.ts';
+import { UsageError } from '../shared/errors.ts';
 import { parseWholeNumber } from './inputs.ts';
-import type { Reporter } from './report.ts';
+import type { Reporter } from '../shared/report.ts';
 import type { ParsedInput } from './spec.ts';
-import { siteUrl, waitUntilLive, type WaitResult } from './wait.ts';
+import { siteUrl, waitUntilLive, type WaitResult } from '../commands/wait.ts';
 
 const text = (input: ParsedInput, flag: string) => input.values[flag] as string | undefined;
 

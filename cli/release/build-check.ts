@@ -4,13 +4,13 @@
  * bucket under one of the build's asset folders; verify checks the same for a release in the
  * bucket. Either failure is an IncompleteReleaseError (exit 5) that lists what is missing.
  */
-import type { ReleaseRecord } from '../contracts/release.ts';
-import type { Bucket } from './bucket.ts';
+import type { ReleaseRecord } from '../../contracts/release.ts';
+import type { Bucket } from '../bucket/bucket.ts';
 import type { Listing } from './completeness.ts';
-import type { ScannedDist } from './dist.ts';
-import { IncompleteReleaseError, listSome } from './errors.ts';
-import { missingReferences, shellReferences, type Reference } from './references.ts';
-import type { Reporter } from './report.ts';
+import type { ScannedDist } from '../build/dist.ts';
+import { IncompleteReleaseError, listSome } from '../shared/errors.ts';
+import { missingReferences, shellReferences, type Reference } from '../build/references.ts';
+import type { Reporter } from '../shared/report.ts';
 
 /**
  * Throws when the build references files it lacks. `bucketAssets` lists the build's asset

@@ -1,5 +1,5 @@
 /**
- * The bucket as the CLI sees it: list, get, head, put, delete, each retried (cli/retry.ts) and
+ * The bucket as the CLI sees it: list, get, head, put, delete, each retried (cli/bucket/retry.ts) and
  * each S3 failure turned into an error that names the permission, the bucket and the fix.
  */
 import {
@@ -12,7 +12,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import type { DirectPut } from './direct-put.ts';
-import { AwsAccessError, CliError, EXIT, TransientError } from './errors.ts';
+import { AwsAccessError, CliError, EXIT, TransientError } from '../shared/errors.ts';
 import { httpStatusOf, isRetryable, withRetry, type RetryOptions } from './retry.ts';
 
 export interface ListedObject {
@@ -156,7 +156,7 @@ export class Bucket {
       ...(options.ifMatch ? { IfMatch: `"${options.ifMatch}"` } : {}),
       ...(options.ifNoneMatch ? { IfNoneMatch: options.ifNoneMatch } : {}),
     };
-    // Plain PUTs skip the SDK's middleware when a writer was given (cli/direct-put.ts);
+    // Plain PUTs skip the SDK's middleware when a writer was given (cli/bucket/direct-put.ts);
     // conditional writes (release record, manifest.json) always go through the SDK.
     const direct = options.ifMatch || options.ifNoneMatch ? undefined : this.objectWriter;
     const bytes = typeof body === 'string' ? Buffer.from(body, 'utf-8') : body;

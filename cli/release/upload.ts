@@ -3,10 +3,10 @@
  * Each PUT carries Content-MD5 (S3 rejects corrupted bytes) and immutable assets their SHA-256.
  */
 import { readFileSync } from 'node:fs';
-import type { Bucket } from './bucket.ts';
-import type { DistFile } from './dist.ts';
-import { mapLimit } from './pool.ts';
-import type { Reporter } from './report.ts';
+import type { Bucket } from '../bucket/bucket.ts';
+import type { DistFile } from '../build/dist.ts';
+import { mapLimit } from '../shared/pool.ts';
+import type { Reporter } from '../shared/report.ts';
 
 /** Parallel uploads: S3 takes thousands of PUTs per second per prefix; each costs one round trip. */
 export const DEFAULT_CONCURRENCY = 64;

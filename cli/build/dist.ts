@@ -1,5 +1,5 @@
 /**
- * Reads a build folder: which tool made it (cli/build-kind.ts), its shell, and every file
+ * Reads a build folder: which tool made it (cli/build/build-kind.ts), its shell, and every file
  * classified as a shared hashed asset or a per-release file, with size, SHA-256, MD5 and
  * Content-Type. Build metadata is not part of the site.
  */
@@ -8,12 +8,12 @@ import { readFileSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import mime from 'mime';
 import { join, sep } from 'node:path';
-import { assetPatternForDir } from '../contracts/edge-config.ts';
-import { MANIFEST_KEY, NOT_FOUND_PAGE_FILE, RELEASES_PREFIX, SHELLFRONT_PREFIX, filePathProblem } from '../contracts/release.ts';
-import { RULES_FILES } from '../contracts/rules.ts';
+import { assetPatternForDir } from '../../contracts/edge-config.ts';
+import { MANIFEST_KEY, NOT_FOUND_PAGE_FILE, RELEASES_PREFIX, SHELLFRONT_PREFIX, filePathProblem } from '../../contracts/release.ts';
+import { RULES_FILES } from '../../contracts/rules.ts';
 import { detectBuild, type BuildKind } from './build-kind.ts';
-import { InputError, listSome } from './errors.ts';
-import { count } from './report.ts';
+import { InputError, listSome } from '../shared/errors.ts';
+import { count } from '../shared/report.ts';
 import { shellReferences, type Reference } from './references.ts';
 
 export type { BuildKind } from './build-kind.ts';

@@ -10,7 +10,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InputError } from './errors.ts';
+import { InputError } from '../shared/errors.ts';
 import { flatManifestReferences, sitePath, viteManifestReferences, type Reference } from './references.ts';
 
 /** The asset folders that hold at least one of `paths` (a release's assets, or a build's files): the ones worth listing. */

@@ -2,11 +2,11 @@
  * The channel flags every channel-aware command shares (`--channel`, `--preview-domain`, checked
  * before any network call against contracts/channels.ts), and the `channels` command's spec.
  */
-import type { ChannelsResult } from './commands/channels.ts';
-import { deletableChannelProblem } from './channels.ts';
-import { CHANNEL_NAME_RULE, channelNameProblem, PRODUCTION_CHANNEL, previewDomainProblem } from '../contracts/channels.ts';
-import { UsageError } from './errors.ts';
-import { count } from './report.ts';
+import type { ChannelsResult } from '../commands/channels.ts';
+import { deletableChannelProblem } from '../channels/channels.ts';
+import { CHANNEL_NAME_RULE, channelNameProblem, PRODUCTION_CHANNEL, previewDomainProblem } from '../../contracts/channels.ts';
+import { UsageError } from '../shared/errors.ts';
+import { count } from '../shared/report.ts';
 import type { CommandSpec, ParsedInput } from './spec.ts';
 
 const text = (input: ParsedInput, flag: string) => input.values[flag] as string | undefined;
@@ -64,7 +64,7 @@ export const channels: CommandSpec<{ delete?: string; previewDomain?: string }, 
     return { delete: name, ...previewDomainOption(input) };
   },
   async run(options, target) {
-    const { channels: run } = await import('./commands/channels.ts');
+    const { channels: run } = await import('../commands/channels.ts');
     return run({ ...options, ...target });
   },
   render(r) {

@@ -3,12 +3,12 @@
  * different bytes under an existing key (refused: assets are immutable). The caller lists the
  * asset folders once; a HEAD only for the rare key whose ETag is not a plain MD5 (SSE-KMS, multipart).
  */
-import type { ReleaseRecord } from '../contracts/release.ts';
-import type { Bucket } from './bucket.ts';
+import type { ReleaseRecord } from '../../contracts/release.ts';
+import type { Bucket } from '../bucket/bucket.ts';
 import type { Listing } from './completeness.ts';
-import type { DistFile, ScannedDist } from './dist.ts';
-import { ConflictError, listSome } from './errors.ts';
-import { mapLimit } from './pool.ts';
+import type { DistFile, ScannedDist } from '../build/dist.ts';
+import { ConflictError, listSome } from '../shared/errors.ts';
+import { mapLimit } from '../shared/pool.ts';
 
 export interface AssetConflict {
   readonly path: string;

@@ -1,6 +1,6 @@
 /** Flag values that need more than a type: whole numbers, durations, the --config file. */
 import { readFile } from 'node:fs/promises';
-import { InputError, UsageError } from './errors.ts';
+import { InputError, UsageError } from '../shared/errors.ts';
 
 export function parseWholeNumber(flag: string, value: string | undefined, minimum: number): number | undefined {
   if (value === undefined) return undefined;

@@ -9,9 +9,9 @@
  * those rules call for anything but plain SigV4 (e.g. S3 Express), or S3 answers with a region
  * redirect, it declines and the caller sends the request through the SDK. Errors are shaped like
  * the SDK's (name = S3 error code, $metadata.httpStatusCode, Node's network error codes) so
- * cli/retry.ts and Bucket.translate treat both paths alike.
+ * cli/bucket/retry.ts and Bucket.translate treat both paths alike.
  */
-import { encodeKeyPath, parseS3Error } from '../contracts/s3-protocol.ts';
+import { encodeKeyPath, parseS3Error } from '../../contracts/s3-protocol.ts';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';

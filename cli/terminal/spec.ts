@@ -1,14 +1,14 @@
 /**
- * One definition per command (cli/specs.ts): its flags with their help, its usage text, how its
+ * One definition per command (cli/terminal/specs.ts): its flags with their help, its usage text, how its
  * options are checked (before any network call), how it runs and how its result reads. The
  * entry (cli/main.ts), `--help` and the argument errors are all derived from it.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { DirectPut } from './direct-put.ts';
-import { UsageError } from './errors.ts';
-import type { Reporter } from './report.ts';
-import type { RetryOptions } from './retry.ts';
+import type { DirectPut } from '../bucket/direct-put.ts';
+import { UsageError } from '../shared/errors.ts';
+import type { Reporter } from '../shared/report.ts';
+import type { RetryOptions } from '../bucket/retry.ts';
 
 export interface FlagSpec {
   readonly type: 'string' | 'boolean';
@@ -32,7 +32,7 @@ export interface Target {
   readonly bucket: string;
   readonly reporter: Reporter;
   readonly retry: RetryOptions;
-  /** Plain PUTs as signed HTTP requests (cli/direct-put.ts), when the client was built for uploads. */
+  /** Plain PUTs as signed HTTP requests (cli/bucket/direct-put.ts), when the client was built for uploads. */
   readonly objectWriter?: DirectPut;
   /** The stack's outputs by key, with `--stack` (contracts/stack-outputs.ts OUTPUT_KEYS); empty with `--bucket`. */
   readonly stackOutputs?: Readonly<Record<string, string>>;

@@ -10,7 +10,7 @@ import {
   channelPointerKey,
   LEGACY_MANIFEST_KEY,
   PRODUCTION_CHANNEL,
-} from '../contracts/channels.ts';
+} from '../../contracts/channels.ts';
 import {
   MANIFEST_CACHE_CONTROL,
   nextManifest,
@@ -19,10 +19,10 @@ import {
   releaseRecordKey,
   type Manifest,
   type ReleaseRecord,
-} from '../contracts/release.ts';
-import { shellSizeProblem } from '../contracts/shell.ts';
-import { PreconditionFailed, type Bucket } from './bucket.ts';
-import { ConflictError, InputError, UsageError } from './errors.ts';
+} from '../../contracts/release.ts';
+import { shellSizeProblem } from '../../contracts/shell.ts';
+import { PreconditionFailed, type Bucket } from '../bucket/bucket.ts';
+import { ConflictError, InputError, UsageError } from '../shared/errors.ts';
 
 export interface LiveState {
   /** The channel this state is of (production unless --channel said otherwise). */

@@ -1,5 +1,5 @@
 /** The top-level usage text, from the command specs (each command's own: `helpFor`; full reference: docs/cli.md). */
-import { EXIT } from './errors.ts';
+import { EXIT } from '../shared/errors.ts';
 import { SPECS } from './specs.ts';
 
 const commands = Object.values(SPECS)

@@ -11,11 +11,11 @@ import {
   channelUrl,
   LEGACY_MANIFEST_KEY,
   PRODUCTION_CHANNEL,
-} from '../contracts/channels.ts';
-import { OUTPUT_KEYS } from '../contracts/stack-outputs.ts';
-import { parseManifest, type Manifest } from '../contracts/release.ts';
-import type { Bucket } from './bucket.ts';
-import { mapLimit } from './pool.ts';
+} from '../../contracts/channels.ts';
+import { OUTPUT_KEYS } from '../../contracts/stack-outputs.ts';
+import { parseManifest, type Manifest } from '../../contracts/release.ts';
+import type { Bucket } from '../bucket/bucket.ts';
+import { mapLimit } from '../shared/pool.ts';
 
 export interface ChannelState {
   readonly name: string;

@@ -3,24 +3,24 @@
  * run (its module is loaded only when it runs), and how its result reads on a terminal.
  */
 import { resolve } from 'node:path';
-import type { DeployOptions, DeployResult } from './commands/deploy.ts';
-import type { PruneResult } from './commands/prune.ts';
-import type { ReleasesResult } from './commands/releases.ts';
-import type { RollbackResult } from './commands/rollback.ts';
-import type { VerifyResult } from './commands/verify.ts';
-import { releaseIdProblem } from '../contracts/release.ts';
-import { UsageError } from './errors.ts';
+import type { DeployOptions, DeployResult } from '../commands/deploy.ts';
+import type { PruneResult } from '../commands/prune.ts';
+import type { ReleasesResult } from '../commands/releases.ts';
+import type { RollbackResult } from '../commands/rollback.ts';
+import type { VerifyResult } from '../commands/verify.ts';
+import { releaseIdProblem } from '../../contracts/release.ts';
+import { UsageError } from '../shared/errors.ts';
 import { parseDuration, parseWholeNumber, readConfigFile, splitList } from './inputs.ts';
-import { readGitInfo } from './release-id.ts';
-import { normalizeFileExtensions } from './rules/read.ts';
-import type { StatusResult } from './commands/status.ts';
-import { PRODUCTION_CHANNEL } from '../contracts/channels.ts';
+import { readGitInfo } from '../release/release-id.ts';
+import { normalizeFileExtensions } from '../rules/read.ts';
+import type { StatusResult } from '../commands/status.ts';
+import { PRODUCTION_CHANNEL } from '../../contracts/channels.ts';
 import { channelFlags, channelOption, channels, onChannel, previewDomainFlags, previewDomainOption } from './channel-specs.ts';
-import { siteUrl, type WaitResult } from './wait.ts';
+import { siteUrl, type WaitResult } from '../commands/wait.ts';
 import { type WaitInput, waited, waitFlags, waitLine, waitOption } from './wait-specs.ts';
-import { count, formatBytes } from './report.ts';
+import { count, formatBytes } from '../shared/report.ts';
 import type { CommandSpec, ParsedInput } from './spec.ts';
-import { DEFAULT_CONCURRENCY } from './upload.ts';
+import { DEFAULT_CONCURRENCY } from '../release/upload.ts';
 
 const text = (input: ParsedInput, flag: string) => input.values[flag] as string | undefined;
 const flag = (input: ParsedInput, name: string) => input.values[name] === true;
@@ -117,8 +117,8 @@ const deploy: CommandSpec<DeployInput, DeployResult & { url?: string; wait?: Wai
   },
   sockets: (options) => options.concurrency,
   async run(options, target) {
-    const { deploy: run } = await import('./commands/deploy.ts');
-    const { channelAddress } = await import('./channels.ts');
+    const { deploy: run } = await import('../commands/deploy.ts');
+    const { channelAddress } = await import('../channels/channels.ts');
     const { wait, previewDomain, ...deployOptions } = options;
     const result = await run({ ...deployOptions, ...target });
     const url = channelAddress(result.channel, { previewDomain, stackOutputs: target.stackOutputs });
@@ -166,7 +166,7 @@ const rollback: CommandSpec<{ to?: string; channel?: string } & WaitInput, Rollb
     return { ...(to !== undefined ? { to } : {}), ...channelOption(input), ...waitOption(input) };
   },
   async run(options, target) {
-    const { rollback: run } = await import('./commands/rollback.ts');
+    const { rollback: run } = await import('../commands/rollback.ts');
     const { wait, ...rollbackOptions } = options;
     const result = await run({ ...rollbackOptions, ...target });
     return waited(result, { ...(wait ? { wait } : {}) }, target, true);
@@ -193,7 +193,7 @@ const status: CommandSpec<{ url?: URL; channel?: string }, StatusResult> = {
     return { ...(url !== undefined ? { url: siteUrl('--url', url) } : {}), ...channelOption(input) };
   },
   async run(options, target) {
-    const { status: run } = await import('./commands/status.ts');
+    const { status: run } = await import('../commands/status.ts');
     return run({ ...options, ...target });
   },
   render: (r) =>
@@ -221,7 +221,7 @@ const releases: CommandSpec<{ limit?: number; channel?: string }, ReleasesResult
     return { ...(limit !== undefined ? { limit } : {}), ...channelOption(input) };
   },
   async run(options, target) {
-    const { releases: run } = await import('./commands/releases.ts');
+    const { releases: run } = await import('../commands/releases.ts');
     return run({ ...options, ...target });
   },
   render(r) {
@@ -280,7 +280,7 @@ const prune: CommandSpec<
     };
   },
   async run(options, target) {
-    const { prune: run } = await import('./commands/prune.ts');
+    const { prune: run } = await import('../commands/prune.ts');
     return run({ ...options, ...target });
   },
   render: (r) =>
@@ -303,7 +303,7 @@ const verify: CommandSpec<{ release?: string; channel?: string }, VerifyResult> 
     return { ...(release !== undefined ? { release } : {}), ...channelOption(input) };
   },
   async run(options, target) {
-    const { verify: run } = await import('./commands/verify.ts');
+    const { verify: run } = await import('../commands/verify.ts');
     return run({ ...options, ...target });
   },
   render: (r) => `${r.release}${r.live ? ' (live)' : ''} is complete: ${count(r.objects, 'object')} present\n`,

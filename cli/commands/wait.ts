@@ -4,9 +4,9 @@
  * `x-shellfront-release` header every shell carries. This measures the edge location nearest to
  * the machine that runs it (a CI runner's region), not every edge location.
  */
-import { RELEASE_HEADER } from '../contracts/release.ts';
-import { CliError, EXIT, UsageError } from './errors.ts';
-import type { Reporter } from './report.ts';
+import { RELEASE_HEADER } from '../../contracts/release.ts';
+import { CliError, EXIT, UsageError } from '../shared/errors.ts';
+import type { Reporter } from '../shared/report.ts';
 
 export interface Served {
   /** The release the URL served, or undefined when the answer carried none (not a shellfront site?). */
