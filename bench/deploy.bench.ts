@@ -2,9 +2,9 @@
  * Deploy benchmark: `shellfront deploy` vs `aws s3 sync` (Debian's awscli v2, /usr/bin/aws)
  * to the same s3rver on loopback, in the same run, on a generated 1,000-file build of
  * realistic sizes. Both run as CI runs them: a fresh process each time (startup included).
- * Targets (issue 4): first deploy >= 2x faster than sync; unchanged redeploy >= 5x faster than
- * sync's re-run. Writes bench/results/deploy.json. Installs nothing: without /usr/bin/aws the
- * comparison is reported as skipped.
+ * Targets (loopback takes the network out, so this is the CLI's own cost): first deploy >= 2x
+ * faster than sync; unchanged redeploy >= 5x faster than sync's re-run. Writes
+ * bench/results/deploy.json. Installs nothing: without /usr/bin/aws the comparison is reported as skipped.
  *
  *   npx tsx bench/deploy.bench.ts
  */

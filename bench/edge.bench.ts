@@ -36,7 +36,10 @@ const BUCKET = 'shellfront-bench';
 /** The same site with a 1,000-rule `_redirects` (bench/edge-rules.ts), and the index's worst case. */
 const RULES_BUCKET = 'shellfront-bench-rules';
 const WORST_BUCKET = 'shellfront-bench-worst';
-/** Production and 50 preview channels, each its own release (issue 8: warm figures with 50 channels). */
+/**
+ * Production and 50 preview channels, each its own release: a team with 50 open pull requests,
+ * where a warm request must not cost more than with one channel.
+ */
 const CHANNELS_BUCKET = 'shellfront-bench-channels';
 const PREVIEW_DOMAIN = 'preview.example.com';
 const CHANNEL_COUNT = 50;

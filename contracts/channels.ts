@@ -1,8 +1,8 @@
 /**
- * Preview channels (issue 8): the channel name rules, the one place every channel pointer key is
- * derived, the legacy `manifest.json` fallback, and the viewer host → channel mapping. Shared by
- * the CLI, the edge handler, the stack and the local edge. Pure data; no I/O, no dependencies,
- * safe to bundle into the edge function.
+ * Preview channels (a release per branch or pull request, served beside production): the channel
+ * name rules, the one place every channel pointer key is derived, the legacy `manifest.json`
+ * fallback, and the viewer host → channel mapping. Shared by the CLI, the edge handler, the stack
+ * and the local edge. Pure data; no I/O, no dependencies, safe to bundle into the edge function.
  *
  * Bucket layout addition (see docs/release-format.md):
  *   _shellfront/channels/<name>.json   a channel's pointer (same format as the old manifest.json)

@@ -27,6 +27,7 @@ describe('import boundaries', () => {
     ['cli', '../infra/validate.ts', 'middle-floor-isolation'],
     ['local', '../test/lambda/helpers.ts', 'nothing-imports-test'],
     ['bench', '../test/lambda/helpers.ts', 'nothing-imports-test'],
+    ['scripts', '../local/s3-server.ts', 'scripts-below-local'],
     ['cli/bucket', '../../lambda/core/path.ts', 'middle-floor-isolation'],
     ['cli/shared', '../bucket/bucket.ts', 'cli-shared'],
     ['cli/bucket', '../build/dist.ts', 'cli-bucket'],

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RELEASE_HEADER } from '../contracts/release.ts';
 import { LOCAL_REGION, localOriginEvent, S3RVER_CREDENTIALS, startS3Server } from '../local/s3-server.ts';
-import { installProject, pack, pinned, run } from './pack.ts';
+import { installProject, pack, pinned, run } from '../scripts/pack.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'shellfront-package-'));
 const started = performance.now();
